@@ -1,0 +1,210 @@
+import ArchiveModel
+import Foundation
+import Logging
+import Storage
+import WeCom
+
+/// Describes a decoding error without echoing input.
+enum LenientJSONDescription {
+    static func of(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+        if case DecodingError.keyNotFound(let key, _) = error { return "missing \(key.stringValue)" }
+        if case DecodingError.typeMismatch(_, let context) = error { return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))" }
+        return "unreadable"
+    }
+}
+
+/// Decrypt → decode → commit, exactly once.
+///
+/// Envelopes are opened on all cores, put back in seq order and committed in one transaction together
+/// with the source cursor, so a crash at any point loses nothing and duplicates nothing. Whatever cannot
+/// be decrypted or decoded is quarantined with its reason and original bytes, never dropped.
+public struct IngestPipeline: Sendable {
+    public var store: any ArchiveStore
+    public var opener: EnvelopeOpener
+    public var source: String
+    public var parallelism: Int
+    public var logger: Logger
+
+    public init(store: any ArchiveStore, opener: EnvelopeOpener, source: String = "wecom",
+                parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+                logger: Logger = Logger(label: "chatledger.ingest")) {
+        self.store = store
+        self.opener = opener
+        self.source = source
+        self.parallelism = parallelism
+        self.logger = logger
+    }
+
+    /// Archives one GetChatData batch and moves the cursor to its highest seq.
+    public func ingest(_ items: [ChatDataItem]) async throws -> CommitSummary {
+        guard !items.isEmpty else { return CommitSummary() }
+        let previous = try await store.cursor(source: source)
+        return try await store.commit(await prepare(items, unreadable: [], after: previous))
+    }
+
+    /// Archives a GetChatData dump, one JSON entry per line, in batches of `batchSize`.
+    ///
+    /// Entries at or below the stored cursor are skipped (they are committed already), so running the
+    /// same import again after a crash finishes the job without duplicating anything. Decryption of one
+    /// batch overlaps the commit of the previous one.
+    public func ingestChatDataLines(_ lines: [[UInt8]], batchSize: Int = 1000,
+                                    progress: @Sendable (Int) -> Void = { _ in }) async throws -> CommitSummary {
+        var previous = try await store.cursor(source: source)
+        var total = CommitSummary()
+        var inFlight: IngestBatch?
+        var done = 0
+        for start in stride(from: 0, to: lines.count, by: batchSize) {
+            let chunk = lines[start..<min(lines.count, start + batchSize)]
+            var items: [ChatDataItem] = []
+            var unreadable: [QuarantineFailure] = []
+            for line in chunk {
+                do {
+                    let item = try JSONDecoder().decode(ChatDataItem.self, from: Data(line))
+                    if item.seq > previous { items.append(item) } else { total.duplicates += 1 }
+                } catch {
+                    unreadable.append(QuarantineFailure(
+                        seq: nil, msgid: nil, kind: .envelope, reasonCode: WeComError.Code.invalidJSON.rawValue,
+                        reason: "line is not a GetChatData entry: \(LenientJSONDescription.of(error))", payload: line))
+                }
+            }
+            let toCommit = inFlight
+            async let committed = commitIfAny(toCommit)
+            let batch = await prepare(items, unreadable: unreadable, after: previous)
+            total = total + (try await committed)
+            done += chunk.count
+            progress(done)
+            previous = max(previous, batch.cursor ?? previous)
+            inFlight = batch
+        }
+        return total + (try await commitIfAny(inFlight))
+    }
+
+    private func commitIfAny(_ batch: IngestBatch?) async throws -> CommitSummary {
+        guard let batch, !(batch.messages.isEmpty && batch.quarantined.isEmpty && batch.cursor == nil) else {
+            return CommitSummary()
+        }
+        return try await store.commit(batch)
+    }
+
+    /// Opens `items` on all cores and builds the batch to commit; pure CPU work.
+    func prepare(_ items: [ChatDataItem], unreadable: [QuarantineFailure], after previous: UInt64) async -> IngestBatch {
+        let sorted = items.sorted { $0.seq < $1.seq }
+        let opener = self.opener
+        let results = await parallelMap(sorted, parallelism: parallelism) { item in
+            Result { () throws(WeComError) -> ChatMessage in try opener.open(item) }
+        }
+        var messages: [ChatMessage] = []
+        var failures = unreadable
+        for (item, result) in zip(sorted, results) {
+            switch result {
+            case .success(let message): messages.append(message)
+            case .failure(let error):
+                failures.append(QuarantineFailure(seq: item.seq, msgid: item.msgid, kind: .envelope,
+                                                  reasonCode: error.code.rawValue, reason: error.message,
+                                                  payload: Self.envelopeBytes(item)))
+            }
+        }
+        if let first = failures.first {
+            // One line per batch: a wrong key can quarantine thousands of envelopes at once.
+            logger.warning("chatledger.ingest.quarantined", metadata: [
+                "chatledger.ingest.count": "\(failures.count)", "chatledger.ingest.first_seq": "\(first.seq ?? 0)",
+                "chatledger.ingest.reason": "\(first.reasonCode)",
+            ])
+        }
+        return IngestBatch(source: source, messages: messages, quarantined: failures, cursor: sorted.last?.seq,
+                           gaps: Self.gaps(in: sorted.map(\.seq), after: previous))
+    }
+
+    /// Archives decrypted message JSON lines (`import --messages`); lines that do not decode are quarantined.
+    public func importMessages(_ lines: [[UInt8]], batchSize: Int = 2000,
+                               progress: @Sendable (Int) -> Void = { _ in }) async throws -> CommitSummary {
+        let decoder = opener.decoder
+        var total = CommitSummary()
+        var inFlight: IngestBatch?
+        var done = 0
+        for start in stride(from: 0, to: lines.count, by: batchSize) {
+            let chunk = Array(lines[start..<min(lines.count, start + batchSize)])
+            let toCommit = inFlight
+            async let committed = commitIfAny(toCommit)
+            let results = await parallelMap(chunk, parallelism: parallelism) { line in
+                Result { () throws(WeComError) -> ChatMessage in try decoder.decode(line, seq: 0) }
+            }
+            var messages: [ChatMessage] = []
+            var failures: [QuarantineFailure] = []
+            for (line, result) in zip(chunk, results) {
+                switch result {
+                case .success(let message): messages.append(message)
+                case .failure(let error):
+                    failures.append(QuarantineFailure(seq: nil, msgid: nil, kind: .message, reasonCode: error.code.rawValue,
+                                                      reason: error.message, payload: line))
+                }
+            }
+            total = total + (try await committed)
+            done += chunk.count
+            progress(done)
+            inFlight = IngestBatch(source: "import", messages: messages, quarantined: failures)
+        }
+        return total + (try await commitIfAny(inFlight))
+    }
+
+    /// Tries every open quarantine row again with the current keys and decoder.
+    /// - Returns: how many rows were resolved and how many still fail.
+    public func retryQuarantine() async throws -> (resolved: Int, stillFailing: Int) {
+        var resolvedTotal = 0
+        var failingTotal = 0
+        var lastID: Int64 = 0
+        while true {
+            let entries = try await store.quarantine(includeResolved: false, limit: 10_000).filter { $0.id > lastID }
+            guard let last = entries.last else { break }
+            lastID = last.id
+            var resolved: [QuarantineResolution] = []
+            var failures: [QuarantineFailure] = []
+            for entry in entries {
+                do {
+                    resolved.append(QuarantineResolution(entryID: entry.id, message: try reopen(entry)))
+                } catch {
+                    failures.append(QuarantineFailure(seq: entry.seq, msgid: entry.msgid, kind: entry.kind,
+                                                      reasonCode: error.code.rawValue, reason: error.message,
+                                                      payload: entry.payload))
+                }
+            }
+            try await store.resolveQuarantine(resolved, retriedAgain: failures)
+            resolvedTotal += resolved.count
+            failingTotal += failures.count
+            if entries.count < 10_000 { break }
+        }
+        return (resolvedTotal, failingTotal)
+    }
+
+    func reopen(_ entry: QuarantineEntry) throws(WeComError) -> ChatMessage {
+        switch entry.kind {
+        case .message:
+            return try opener.decoder.decode(entry.payload, seq: entry.seq ?? 0)
+        case .envelope:
+            guard let item = try? JSONDecoder().decode(ChatDataItem.self, from: Data(entry.payload)) else {
+                throw WeComError(.invalidJSON, "quarantined envelope \(entry.id) is not a GetChatData entry")
+            }
+            return try opener.open(item)
+        }
+    }
+
+    /// The envelope as the JSON GetChatData delivered, so a retry can read it back.
+    static func envelopeBytes(_ item: ChatDataItem) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(item))) ?? []
+    }
+
+    /// Ranges of missing seqs between `previous` (the stored cursor) and the sorted `seqs` of a batch.
+    static func gaps(in seqs: [UInt64], after previous: UInt64) -> [SeqGap] {
+        var gaps: [SeqGap] = []
+        var last = previous
+        for seq in seqs where seq > last {
+            // Before the first stored seq nothing is known; WeCom may have expired older ones.
+            if last > 0 && seq > last + 1 { gaps.append(SeqGap(after: last, before: seq)) }
+            last = seq
+        }
+        return gaps
+    }
+}

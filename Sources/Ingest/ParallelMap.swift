@@ -1,0 +1,25 @@
+import Foundation
+
+/// Maps `items` with CPU-bound `transform` on every core, preserving order.
+///
+/// Work is cut into one contiguous chunk per core, so per-task overhead stays negligible next to
+/// an RSA-2048 decryption per item.
+public func parallelMap<T: Sendable, R: Sendable>(
+    _ items: [T], parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+    _ transform: @escaping @Sendable (T) -> R
+) async -> [R] {
+    let workers = max(1, min(parallelism, items.count))
+    guard workers > 1 else { return items.map(transform) }
+    let chunkSize = (items.count + workers - 1) / workers
+    return await withTaskGroup(of: (Int, [R]).self) { group in
+        for worker in 0..<workers {
+            let range = (worker * chunkSize)..<min(items.count, (worker + 1) * chunkSize)
+            guard !range.isEmpty else { continue }
+            let slice = Array(items[range])
+            group.addTask { (worker, slice.map(transform)) }
+        }
+        var parts = [[R]](repeating: [], count: workers)
+        for await (worker, part) in group { parts[worker] = part }
+        return parts.flatMap { $0 }
+    }
+}

@@ -1,0 +1,34 @@
+import ArchiveModel
+
+/// The archive's storage port: what ingest, the CLI and (later) the console need from a database.
+///
+/// Implementations: ``SQLiteArchiveStore`` (embedded, GRDB). A PostgreSQL store will conform too,
+/// so nothing here names SQLite. Every method that writes is one transaction.
+public protocol ArchiveStore: Sendable {
+    /// Stores a batch and advances the source's cursor in the same transaction.
+    ///
+    /// A message whose msgid is already stored is counted as a duplicate and left unchanged.
+    func commit(_ batch: IngestBatch) async throws -> CommitSummary
+
+    /// The last sequence number of `source` that is durably stored (0 before the first batch).
+    func cursor(source: String) async throws -> UInt64
+
+    func message(id: MessageID) async throws -> StoredMessage?
+
+    func stats() async throws -> ArchiveStats
+
+    /// Quarantined inputs, oldest first; resolved ones only when `includeResolved`.
+    func quarantine(includeResolved: Bool, limit: Int) async throws -> [QuarantineEntry]
+
+    /// Marks quarantine rows resolved in the same transaction that stores what their retry produced.
+    func resolveQuarantine(_ resolved: [QuarantineResolution], retriedAgain failures: [QuarantineFailure]) async throws
+
+    /// Media attachments of stored messages that are not yet in the blob store.
+    func pendingMedia(limit: Int) async throws -> [PendingMedia]
+
+    /// Records the outcome of fetching one attachment.
+    func recordMedia(_ outcome: MediaOutcome) async throws
+
+    /// Replaces directory facts (employees, contacts, departments, groups) learned from WeCom.
+    func saveDirectory(_ directory: DirectorySnapshot) async throws
+}

@@ -1,0 +1,40 @@
+import ArchiveModel
+import Foundation
+import GRDB
+
+extension SQLiteArchiveStore {
+    public func saveDirectory(_ directory: DirectorySnapshot) async throws {
+        try await pool.write { db in
+            for department in directory.departments {
+                try db.execute(sql: "INSERT OR REPLACE INTO department (id, name, parent_id, leaders) VALUES (?, ?, ?, ?)",
+                               arguments: [department.id, department.name, department.parentID, try jsonText(department.leaders)])
+            }
+            for party in directory.parties {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO party (id, kind, name, department_ids, corp_name, status) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [party.id, party.kind.rawValue, party.name, try jsonText(party.departmentIDs),
+                                     party.corpName, party.status])
+            }
+            for room in directory.rooms {
+                try db.execute(sql: "INSERT OR REPLACE INTO room (id, name, creator, members) VALUES (?, ?, ?, ?)",
+                               arguments: [room.id, room.name, room.creator, try jsonText(room.members)])
+            }
+            for consent in directory.consents {
+                try db.execute(sql: """
+                    INSERT INTO consent (userid, external_userid, agreed, changed_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (userid, external_userid) DO UPDATE SET agreed = excluded.agreed, changed_at = excluded.changed_at
+                    """, arguments: [consent.userID, consent.externalUserID, consent.agreed, consent.changedAt?.milliseconds])
+            }
+        }
+    }
+
+    /// The display name of a party, when the directory knows it.
+    public func partyName(_ id: PartyID) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM party WHERE id = ?", arguments: [id.rawValue])
+        }
+    }
+}
+
+private func jsonText(_ value: [String]) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
+private func jsonText(_ value: [Int64]) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }

@@ -1,0 +1,39 @@
+import ArchiveModel
+import Foundation
+import GRDB
+
+extension SQLiteArchiveStore {
+    public func quarantine(includeResolved: Bool, limit: Int) async throws -> [QuarantineEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM quarantine \(includeResolved ? "" : "WHERE resolved_at IS NULL") ORDER BY id LIMIT ?
+                """, arguments: [limit]).map { row in
+                let seq: Int64? = row["seq"]
+                let resolved: Int64? = row["resolved_at"]
+                return QuarantineEntry(
+                    id: row["id"], source: row["source"], seq: seq.map { UInt64($0) }, msgid: row["msgid"],
+                    kind: QuarantinePayloadKind(rawValue: row["kind"]) ?? .envelope, reasonCode: row["reason_code"],
+                    reason: row["reason"], payload: Array(row["payload"] as Data),
+                    firstSeen: WeComTime(milliseconds: row["first_seen"]),
+                    lastTried: WeComTime(milliseconds: row["last_tried"]), attempts: row["attempts"],
+                    resolvedAt: resolved.map(WeComTime.init(milliseconds:)))
+            }
+        }
+    }
+
+    public func resolveQuarantine(_ resolved: [QuarantineResolution], retriedAgain failures: [QuarantineFailure]) async throws {
+        let now = clock().milliseconds
+        try await pool.write { db in
+            for resolution in resolved {
+                _ = try Self.insert(resolution.message, archivedAt: now, db: db)
+                try db.execute(sql: "UPDATE quarantine SET resolved_at = ?, last_tried = ? WHERE id = ?",
+                               arguments: [now, now, resolution.entryID])
+            }
+            for failure in failures {
+                let source = try String.fetchOne(db, sql: "SELECT source FROM quarantine WHERE payload = ? LIMIT 1",
+                                                 arguments: [Data(failure.payload)]) ?? "retry"
+                try Self.quarantine(failure, source: source, now: now, db: db)
+            }
+        }
+    }
+}

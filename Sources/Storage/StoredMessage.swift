@@ -1,0 +1,36 @@
+import ArchiveModel
+
+/// A message as the archive holds it.
+public struct StoredMessage: Sendable, Hashable {
+    public var id: MessageID
+    public var seq: UInt64
+    public var action: MessageAction
+    public var from: PartyID
+    public var toList: [PartyID]
+    public var room: RoomID?
+    public var conversation: ConversationID?
+    public var time: WeComTime
+    public var msgtype: String
+    public var searchableText: String
+    /// The original message JSON, byte-exact.
+    public var raw: [UInt8]
+    /// The msgid of the revoke record that recalled this message, if it was recalled.
+    public var recalledBy: MessageID?
+    public var archivedAt: WeComTime
+}
+
+/// Counts that describe the archive.
+public struct ArchiveStats: Sendable, Hashable, Codable {
+    public var messages: Int
+    public var quarantined: Int
+    public var conversations: Int
+    public var media: Int
+    public var mediaPending: Int
+    public var mediaFailed: Int
+    public var seqGaps: Int
+    public var recalled: Int
+    public var firstMessageTime: WeComTime?
+    public var lastMessageTime: WeComTime?
+    public var byMsgtype: [String: Int]
+    public var cursors: [String: UInt64]
+}

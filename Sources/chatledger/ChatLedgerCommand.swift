@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct ChatLedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chatledger",
+        abstract: "A self-hosted, tamper-evident compliance archive for WeCom (企业微信) conversations.",
+        subcommands: [
+            DemoCommand.self, SimulateCommand.self, ImportCommand.self, ShowCommand.self, StatsCommand.self,
+            QuarantineCommand.self,
+        ])
+}

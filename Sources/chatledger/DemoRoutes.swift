@@ -1,0 +1,70 @@
+import ArchiveModel
+import Foundation
+import Hummingbird
+import Storage
+
+/// The demo's HTTP surface until the console lands: health, live counts and a page that shows them.
+enum DemoRoutes {
+    static func router(store: SQLiteArchiveStore) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            let stats = try await store.stats()
+            return jsonResponse(["status": "ok", "messages": "\(stats.messages)"])
+        }
+        router.get("api/v1/stats") { _, _ -> Response in
+            let body = try JSONEncoder().encode(StatsJSON(try await store.stats()))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("/") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: DemoPage.html)))
+        }
+        return router
+    }
+
+    static func jsonResponse(_ object: [String: String]) -> Response {
+        let body = (try? JSONEncoder().encode(object)) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+enum DemoPage {
+    static let html = """
+    <!doctype html>
+    <html lang="zh-CN"><head><meta charset="utf-8"><title>ChatLedger 会话存档</title>
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <style>
+    body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;color:#1f2937;background:#f8fafc}
+    h1{font-size:1.4rem} .cards{display:flex;gap:1rem;flex-wrap:wrap}
+    .card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1rem 1.4rem;min-width:9rem}
+    .card b{display:block;font-size:1.8rem} table{border-collapse:collapse;margin-top:1.5rem;background:#fff}
+    td,th{border:1px solid #e5e7eb;padding:.3rem .8rem;text-align:left}
+    </style></head><body>
+    <h1>ChatLedger 会话内容存档 · 实时归档（模拟企业）</h1>
+    <div class="cards">
+      <div class="card">消息<b id="messages">–</b></div>
+      <div class="card">会话<b id="conversations">–</b></div>
+      <div class="card">媒体文件<b id="media">–</b></div>
+      <div class="card">撤回<b id="recalled">–</b></div>
+      <div class="card">隔离区<b id="quarantined">–</b></div>
+      <div class="card">序号缺口<b id="seq_gaps">–</b></div>
+    </div>
+    <table><thead><tr><th>消息类型 msgtype</th><th>条数</th></tr></thead><tbody id="types"></tbody></table>
+    <script>
+    async function refresh(){
+      try{
+        const s = await (await fetch('/api/v1/stats')).json();
+        for (const k of ['messages','conversations','media','recalled','quarantined','seq_gaps'])
+          document.getElementById(k).textContent = s[k];
+        const rows = Object.entries(s.by_msgtype).sort((a,b)=>b[1]-a[1]);
+        const body = document.getElementById('types'); body.textContent='';
+        for (const [t,n] of rows){ const tr=document.createElement('tr');
+          tr.innerHTML='<td></td><td></td>'; tr.children[0].textContent=t; tr.children[1].textContent=n; body.appendChild(tr); }
+      }catch(e){}
+    }
+    refresh(); setInterval(refresh, 2000);
+    </script></body></html>
+    """
+}
