@@ -84,5 +84,10 @@ let package = Package(
             dependencies: ["Ingest", "Storage", "WeCom", "Simulator", "ArchiveModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "FinanceSDKTests",
+            dependencies: ["Ingest", "Storage", "WeCom", "Simulator", "ArchiveModel"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -21,3 +21,13 @@ public struct ChatDataItem: Sendable, Hashable, Codable {
         case encryptChatMsg = "encrypt_chat_msg"
     }
 }
+
+extension ChatDataItem {
+    /// Reads a GetChatData entry from parsed JSON; `nil` when a field is missing or mistyped.
+    public init?(json: JSONValue) {
+        guard let seq = json["seq"]?.uint64Value, let msgid = json["msgid"]?.stringValue,
+              let version = json["publickey_ver"]?.int64Value, let key = json["encrypt_random_key"]?.stringValue,
+              let message = json["encrypt_chat_msg"]?.stringValue, let publickeyVer = UInt32(exactly: version) else { return nil }
+        self.init(seq: seq, msgid: msgid, publickeyVer: publickeyVer, encryptRandomKey: key, encryptChatMsg: message)
+    }
+}

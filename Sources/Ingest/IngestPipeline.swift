@@ -4,16 +4,6 @@ import Logging
 import Storage
 import WeCom
 
-/// Describes a decoding error without echoing input.
-enum LenientJSONDescription {
-    static func of(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
-        if case DecodingError.keyNotFound(let key, _) = error { return "missing \(key.stringValue)" }
-        if case DecodingError.typeMismatch(_, let context) = error { return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))" }
-        return "unreadable"
-    }
-}
-
 /// Decrypt → decode → commit, exactly once.
 ///
 /// Envelopes are opened on all cores, put back in seq order and committed in one transaction together
@@ -59,13 +49,13 @@ public struct IngestPipeline: Sendable {
             var items: [ChatDataItem] = []
             var unreadable: [QuarantineFailure] = []
             for line in chunk {
-                do {
-                    let item = try JSONDecoder().decode(ChatDataItem.self, from: Data(line))
+                if let item = (try? JSONValue.parse(line)).flatMap(ChatDataItem.init(json:)) {
                     if item.seq > previous { items.append(item) } else { total.duplicates += 1 }
-                } catch {
+                } else {
                     unreadable.append(QuarantineFailure(
                         seq: nil, msgid: nil, kind: .envelope, reasonCode: WeComError.Code.invalidJSON.rawValue,
-                        reason: "line is not a GetChatData entry: \(LenientJSONDescription.of(error))", payload: line))
+                        reason: "line is not a GetChatData entry (seq, msgid, publickey_ver, encrypt_random_key, encrypt_chat_msg)",
+                        payload: line))
                 }
             }
             let toCommit = inFlight
@@ -182,7 +172,7 @@ public struct IngestPipeline: Sendable {
         case .message:
             return try opener.decoder.decode(entry.payload, seq: entry.seq ?? 0)
         case .envelope:
-            guard let item = try? JSONDecoder().decode(ChatDataItem.self, from: Data(entry.payload)) else {
+            guard let item = (try? JSONValue.parse(entry.payload)).flatMap(ChatDataItem.init(json:)) else {
                 throw WeComError(.invalidJSON, "quarantined envelope \(entry.id) is not a GetChatData entry")
             }
             return try opener.open(item)

@@ -20,18 +20,26 @@ public struct MediaFolder: MediaSource {
     }
 
     /// Writes `media` (by sdkfileid) and its index under `root`.
+    ///
+    /// `by-fileid/<sha256 of sdkfileid>` links to each file too, so a C test double of the SDK finds it without JSON.
     public static func write(_ media: [String: [UInt8]], to root: URL) throws {
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let byFileID = root.appendingPathComponent("by-fileid", isDirectory: true)
+        try FileManager.default.createDirectory(at: byFileID, withIntermediateDirectories: true)
         var index: [String: String] = [:]
         for (sdkFileID, bytes) in media {
-            let name = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() + ".bin"
+            let name = hex(SHA256.hash(data: bytes)) + ".bin"
             try Data(bytes).write(to: root.appendingPathComponent(name))
             index[sdkFileID] = name
+            let link = byFileID.appendingPathComponent(hex(SHA256.hash(data: Data(sdkFileID.utf8)))).path
+            try? FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../" + name)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(index).write(to: root.appendingPathComponent("index.json"))
     }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     public func mediaChunk(sdkFileID: String, indexBuffer: String) async throws(WeComError) -> MediaChunk {
         guard let name = index[sdkFileID],

@@ -67,7 +67,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
     /// Inserts one message unless its msgid is stored; keeps conversation, recall and consent facts current.
     static func insert(_ message: ChatMessage, archivedAt now: Int64, db: Database) throws -> Bool {
         let conversation = message.conversation
-        let toList = String(decoding: try JSONEncoder().encode(message.toList.map(\.rawValue)), as: UTF8.self)
+        let toList = JSONText.array(message.toList.map(\.rawValue))
         var recallTarget: String?
         if case .revoke(let target) = message.content { recallTarget = target.rawValue }
         // A recall can be archived before the message it recalls; the revoke record remembers its target.

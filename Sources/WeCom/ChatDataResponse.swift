@@ -15,13 +15,16 @@ public struct ChatDataResponse: Sendable, Codable {
 
     /// Parses the answer; a non-zero `errcode` inside the JSON is an error even when the SDK returned 0.
     public static func parse(_ bytes: [UInt8]) throws(WeComError) -> ChatDataResponse {
-        let response: ChatDataResponse
-        do {
-            response = try JSONDecoder().decode(ChatDataResponse.self,
-                                                from: Data(LenientJSON.escapingControlCharactersInStrings(bytes)))
-        } catch {
-            throw WeComError(.invalidJSON, "GetChatData answer is not the documented JSON: \(LenientJSON.describe(error))")
+        let json = try LenientJSON.parse(bytes)
+        guard json.objectValue != nil else { throw WeComError(.invalidJSON, "GetChatData answer is not a JSON object") }
+        var items: [ChatDataItem] = []
+        for entry in json["chatdata"]?.arrayValue ?? [] {
+            guard let item = ChatDataItem(json: entry) else {
+                throw WeComError(.invalidJSON, "a GetChatData entry lacks seq, msgid, publickey_ver or a ciphertext")
+            }
+            items.append(item)
         }
+        let response = ChatDataResponse(errcode: Int(json["errcode"]?.int64Value ?? 0), errmsg: json.text("errmsg"), chatdata: items)
         guard response.errcode == 0 else {
             throw WeComError(.apiError, "GetChatData answered errcode \(response.errcode) (\(response.errmsg)): \(Self.advice(response.errcode))")
         }

@@ -4,17 +4,15 @@ import Foundation
 /// Parses decrypted WeCom JSON, which is not always valid JSON.
 ///
 /// Decrypted messages can carry raw control characters (bytes below 0x20) inside strings;
-/// a strict parser refuses them. They are escaped as `\u00XX` before parsing, so the text keeps them.
-/// The caller keeps the original bytes; only the parse sees the repaired copy.
+/// a strict parser refuses them, ``JSONValue/parse(_:)`` keeps them. The caller keeps the original bytes.
 public enum LenientJSON {
     /// Parses `bytes` into a ``JSONValue``, repairing raw control characters inside strings.
     /// - Throws: ``WeComError`` with code `invalid-json` when the bytes are not JSON even after repair.
     public static func parse(_ bytes: [UInt8]) throws(WeComError) -> JSONValue {
-        let repaired = escapingControlCharactersInStrings(bytes)
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(repaired))
+            return try JSONValue.parse(bytes)
         } catch {
-            throw WeComError(.invalidJSON, "not valid JSON (\(bytes.count) bytes): \(Self.describe(error))")
+            throw WeComError(.invalidJSON, "not valid JSON (\(bytes.count) bytes): \(error)")
         }
     }
 

@@ -7,6 +7,6 @@ struct ChatLedgerCommand: AsyncParsableCommand {
         abstract: "A self-hosted, tamper-evident compliance archive for WeCom (企业微信) conversations.",
         subcommands: [
             DemoCommand.self, SimulateCommand.self, ImportCommand.self, ShowCommand.self, StatsCommand.self,
-            QuarantineCommand.self,
+            QuarantineCommand.self, SdkWorkerCommand.self, SdkCompareCommand.self, BenchCommand.self,
         ])
 }

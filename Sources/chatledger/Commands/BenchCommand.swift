@@ -1,0 +1,119 @@
+import ArchiveModel
+import ArgumentParser
+import Foundation
+import Ingest
+import Simulator
+import Storage
+import WeCom
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks that report ratios against a baseline measured in the same run.",
+        subcommands: [Ingest.self])
+
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Raw RSA-2048 decrypts/s on all cores (baseline) vs end-to-end encrypted ingest, and plaintext import.")
+
+        @Option(help: "Simulated envelopes to ingest.") var envelopes = 50_000
+        @Option(help: "Seconds per raw RSA measurement.") var seconds = 3.0
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            log("simulating \(envelopes) envelopes…")
+            let archive = try SimulatedArchive(seed: 2026, expectedMessages: envelopes)
+            var produced = 0
+            while produced < envelopes {
+                let count = min(5000, envelopes - produced)
+                try archive.produce(count)
+                produced += count
+            }
+            let items = archive.envelopes
+            let encoder = JSONEncoder()
+            let lines = try items.map { Array(try encoder.encode($0)) }
+            let wrappedKeys = items.prefix(2000).filter { $0.publickeyVer == 1 }.compactMap { Data(base64Encoded: $0.encryptRandomKey).map(Array.init) }
+
+            var rsa: [String: RSAFigures] = [:]
+            for backend in RSABackend.allCases {
+                let key = try backend.privateKey(pem: archive.privateKeyPEMs[1]!)
+                let one = await Self.decryptRate(key, ciphertexts: wrappedKeys, workers: 1, seconds: seconds)
+                let all = await Self.decryptRate(key, ciphertexts: wrappedKeys, workers: cores, seconds: seconds)
+                rsa[backend.rawValue] = RSAFigures(oneCore: one, allCores: all)
+                log("RSA-2048 PKCS#1 v1.5 decrypt, \(backend.rawValue): \(Int(one))/s on one core, \(Int(all))/s on \(cores)")
+            }
+            let fastest = RSABackend.allCases.max { rsa[$0.rawValue]!.allCores < rsa[$1.rawValue]!.allCores }!
+
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var ring = PrivateKeyRing()
+            for (version, pem) in archive.privateKeyPEMs { ring.add(try fastest.privateKey(pem: pem), version: version) }
+
+            let encryptedStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("encrypted.sqlite").path)
+            let pipeline = IngestPipeline(store: encryptedStore, opener: EnvelopeOpener(keyRing: ring))
+            var start = Date()
+            let summary = try await pipeline.ingestChatDataLines(lines)
+            let ingestRate = Double(lines.count) / Date().timeIntervalSince(start)
+            guard summary.inserted == envelopes else {
+                throw CLIError("bench ingest stored \(summary.inserted) of \(envelopes): \(summary)")
+            }
+            log("encrypted ingest (\(fastest.rawValue)): \(Int(ingestRate)) messages/s")
+
+            let plainStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("plain.sqlite").path)
+            let plainLines = archive.messages.map(\.json)
+            start = Date()
+            _ = try await IngestPipeline(store: plainStore, opener: EnvelopeOpener(keyRing: ring)).importMessages(plainLines)
+            let plainRate = Double(plainLines.count) / Date().timeIntervalSince(start)
+            log("plaintext import: \(Int(plainRate)) messages/s")
+
+            let report = BenchIngestReport(
+                cores: cores, envelopes: envelopes, rsa: rsa, fastestBackend: fastest.rawValue,
+                encryptedIngestPerSecond: ingestRate,
+                ingestToRawRSARatio: ingestRate / rsa[fastest.rawValue]!.allCores,
+                plaintextImportPerSecond: plainRate)
+            if json {
+                try JSONOutput.print(report)
+            } else {
+                print(String(format: "encrypted ingest / raw RSA on all cores = %.2f (target ≥ 0.8); plaintext import %.0f/s (target ≥ 20000)",
+                             report.ingestToRawRSARatio, plainRate))
+            }
+        }
+
+        func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+        /// Private-key operations per second with `workers` threads hammering the same key.
+        static func decryptRate(_ key: any RSAKeyDecrypting, ciphertexts: [[UInt8]], workers: Int, seconds: Double) async -> Double {
+            let deadline = Date().addingTimeInterval(seconds)
+            let start = Date()
+            let counts = await parallelMap(Array(0..<workers), parallelism: workers) { worker in
+                var done = 0
+                var index = worker
+                while Date() < deadline {
+                    for _ in 0..<50 {
+                        _ = try? key.decrypt(ciphertexts[index % ciphertexts.count])
+                        index += 1
+                        done += 1
+                    }
+                }
+                return done
+            }
+            return Double(counts.reduce(0, +)) / Date().timeIntervalSince(start)
+        }
+    }
+}
+
+struct RSAFigures: Codable {
+    var oneCore: Double
+    var allCores: Double
+}
+
+struct BenchIngestReport: Codable {
+    var cores: Int
+    var envelopes: Int
+    var rsa: [String: RSAFigures]
+    var fastestBackend: String
+    var encryptedIngestPerSecond: Double
+    var ingestToRawRSARatio: Double
+    var plaintextImportPerSecond: Double
+}
