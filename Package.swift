@@ -89,5 +89,6 @@ let package = Package(
             dependencies: ["Ingest", "Storage", "WeCom", "Simulator", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "EndToEndTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),
     ]
 )

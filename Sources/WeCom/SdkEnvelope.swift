@@ -36,7 +36,7 @@ public struct SdkEnvelope: ChatMessageDecrypting {
             throw WeComError(.envelopeMalformed, "envelope body shorter than its trailer (SDK 10005)")
         }
         body.removeLast(info.endLength)
-        guard let cipherBlob = Base64Text.decode(String(decoding: body, as: UTF8.self)),
+        guard let cipherBlob = body.withUnsafeBufferPointer(Base64Text.decode(bytes:)),
               let plain = SdkAESCBC.decrypt(blob: cipherBlob, keyText: info.k1) else {
             throw WeComError(.envelopeDecryptFailed, "message body does not decrypt (SDK 10006)")
         }

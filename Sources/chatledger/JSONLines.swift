@@ -6,9 +6,19 @@ enum JSONLines {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("cannot read \(path): check the path and permissions")
         }
-        return data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-            .map { line in Array(line.last == UInt8(ascii: "\r") ? line.dropLast() : line) }
-            .filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+        return data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> [[UInt8]] in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            var lines: [[UInt8]] = []
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
+                var end = index
+                if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if line.contains(where: { $0 != 0x20 && $0 != 0x09 }) { lines.append(Array(line)) }
+                start = index + 1
+            }
+            return lines
+        }
     }
 
     static func write(_ lines: [[UInt8]], to url: URL) throws {

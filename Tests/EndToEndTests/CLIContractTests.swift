@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// The JSON fields the issues name are contracts: these tests hold them in place.
+@Suite(.serialized) struct CLIContractTests {
+    @Test func showStatsAndQuarantineSpeakTheDocumentedJSON() throws {
+        let corp = try CLI.temporaryFolder("corp")
+        let data = try CLI.temporaryFolder("archive")
+        #expect(try CLI.run(["simulate", "--out", corp, "--messages", "300", "--seed", "3"]).status == 0)
+        for file in ["chatdata.jsonl", "messages.jsonl", "directory.json", "keys/v1.pem", "keys/v2.pem", "media/index.json"] {
+            #expect(FileManager.default.fileExists(atPath: corp + "/" + file), "simulate must write \(file)")
+        }
+        // Drop key v2 so part of the corpus is quarantined.
+        let keys = try CLI.temporaryFolder("keys")
+        try FileManager.default.copyItem(atPath: corp + "/keys/v1.pem", toPath: keys + "/v1.pem")
+        let imported = try #require(try CLI.run(["import", "--data", data, "--chatdata", corp + "/chatdata.jsonl", "--keys", keys, "--json"]).json as? [String: Any])
+        let quarantined = try #require(imported["quarantined"] as? Int)
+        #expect(quarantined > 0 && (imported["imported"] as? Int ?? 0) + quarantined == 300)
+
+        let stats = try #require(try CLI.run(["stats", "--data", data, "--json"]).json as? [String: Any])
+        for key in ["messages", "quarantined", "conversations", "media"] { #expect(stats[key] is Int, "stats lacks \(key)") }
+        #expect(stats["quarantined"] as? Int == quarantined)
+
+        let list = try #require(try CLI.run(["quarantine", "list", "--data", data, "--json"]).json as? [[String: Any]])
+        #expect(list.count == quarantined && list.allSatisfy { $0["reason_code"] as? String == "unknown-key-version" })
+
+        let retried = try #require(try CLI.run(["quarantine", "retry", "--data", data, "--keys", corp + "/keys", "--json"]).json as? [String: Any])
+        #expect(retried["resolved"] as? Int == quarantined)
+
+        let firstLine = try #require(try String(contentsOfFile: corp + "/messages.jsonl", encoding: .utf8).split(separator: "\n").first)
+        let msgid = try #require((try JSONSerialization.jsonObject(with: Data(firstLine.utf8)) as? [String: Any])?["msgid"] as? String)
+        let shown = try #require(try CLI.run(["show", msgid, "--data", data, "--json"]).json as? [String: Any])
+        for key in ["msgid", "seq", "action", "from", "tolist", "roomid", "msgtime", "msgtype", "text", "raw"] {
+            #expect(shown[key] != nil, "show lacks \(key)")
+        }
+        #expect(shown["msgid"] as? String == msgid && shown["seq"] as? Int == 1)
+
+        let missing = try CLI.run(["show", "no-such-id", "--data", data, "--json"])
+        #expect(missing.status != 0 && missing.stderr.contains("no message"))
+    }
+
+    @Test func plaintextImportIsIdempotent() throws {
+        let corp = try CLI.temporaryFolder("corp")
+        let data = try CLI.temporaryFolder("archive")
+        #expect(try CLI.run(["simulate", "--out", corp, "--messages", "200", "--seed", "4"]).status == 0)
+        let first = try #require(try CLI.run(["import", "--data", data, "--messages", corp + "/messages.jsonl", "--json"]).json as? [String: Any])
+        #expect(first["imported"] as? Int == 200)
+        let second = try #require(try CLI.run(["import", "--data", data, "--messages", corp + "/messages.jsonl", "--json"]).json as? [String: Any])
+        #expect(second["imported"] as? Int == 0 && second["duplicate"] as? Int == 200)
+    }
+
+    @Test func badArgumentsAreRefusedWithAMessage() throws {
+        let both = try CLI.run(["import", "--chatdata", "a", "--messages", "b"])
+        #expect(both.status != 0 && both.stderr.contains("exactly one"))
+        let noArchive = try CLI.run(["stats", "--data", "/nonexistent/archive"])
+        #expect(noArchive.status != 0 && noArchive.stderr.contains("no archive"))
+    }
+}
