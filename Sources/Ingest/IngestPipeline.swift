@@ -45,23 +45,12 @@ public struct IngestPipeline: Sendable {
         var inFlight: IngestBatch?
         var done = 0
         for start in stride(from: 0, to: lines.count, by: batchSize) {
-            let chunk = lines[start..<min(lines.count, start + batchSize)]
-            var items: [ChatDataItem] = []
-            var unreadable: [QuarantineFailure] = []
-            for line in chunk {
-                if let item = (try? JSONValue.parse(line)).flatMap(ChatDataItem.init(json:)) {
-                    if item.seq > previous { items.append(item) } else { total.duplicates += 1 }
-                } else {
-                    unreadable.append(QuarantineFailure(
-                        seq: nil, msgid: nil, kind: .envelope, reasonCode: WeComError.Code.invalidJSON.rawValue,
-                        reason: "line is not a GetChatData entry (seq, msgid, publickey_ver, encrypt_random_key, encrypt_chat_msg)",
-                        payload: line))
-                }
-            }
+            let chunk = Array(lines[start..<min(lines.count, start + batchSize)])
             let toCommit = inFlight
             async let committed = commitIfAny(toCommit)
-            let batch = await prepare(items, unreadable: unreadable, after: previous)
+            let (batch, skipped) = await prepare(lines: chunk, after: previous)
             total = total + (try await committed)
+            total.duplicates += skipped
             done += chunk.count
             progress(done)
             previous = max(previous, batch.cursor ?? previous)
@@ -77,24 +66,74 @@ public struct IngestPipeline: Sendable {
         return try await store.commit(batch)
     }
 
+    /// One line of a GetChatData dump after the parallel step.
+    enum LineOutcome: Sendable {
+        case opened(ChatDataItem, ChatMessage)
+        case failed(ChatDataItem, WeComError)
+        case alreadyStored
+        case unreadable([UInt8])
+    }
+
+    /// Parses and opens dump lines on all cores, skipping entries at or below `previous`.
+    /// - Returns: the batch to commit and how many lines were already stored.
+    func prepare(lines: [[UInt8]], after previous: UInt64) async -> (IngestBatch, Int) {
+        let opener = self.opener
+        let outcomes = await parallelMap(lines, parallelism: parallelism) { line -> LineOutcome in
+            guard let item = (try? JSONValue.parse(line)).flatMap(ChatDataItem.init(json:)) else { return .unreadable(line) }
+            guard item.seq > previous else { return .alreadyStored }
+            return Self.open(item, with: opener)
+        }
+        var skipped = 0
+        var unreadable: [QuarantineFailure] = []
+        var opened: [LineOutcome] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .alreadyStored: skipped += 1
+            case .unreadable(let line):
+                unreadable.append(QuarantineFailure(
+                    seq: nil, msgid: nil, kind: .envelope, reasonCode: WeComError.Code.invalidJSON.rawValue,
+                    reason: "line is not a GetChatData entry (seq, msgid, publickey_ver, encrypt_random_key, encrypt_chat_msg)",
+                    payload: line))
+            default: opened.append(outcome)
+            }
+        }
+        return (batch(from: opened, unreadable: unreadable, after: previous), skipped)
+    }
+
     /// Opens `items` on all cores and builds the batch to commit; pure CPU work.
     func prepare(_ items: [ChatDataItem], unreadable: [QuarantineFailure], after previous: UInt64) async -> IngestBatch {
-        let sorted = items.sorted { $0.seq < $1.seq }
         let opener = self.opener
-        let results = await parallelMap(sorted, parallelism: parallelism) { item in
-            Result { () throws(WeComError) -> ChatMessage in try opener.open(item) }
+        let outcomes = await parallelMap(items, parallelism: parallelism) { Self.open($0, with: opener) }
+        return batch(from: outcomes, unreadable: unreadable, after: previous)
+    }
+
+    static func open(_ item: ChatDataItem, with opener: EnvelopeOpener) -> LineOutcome {
+        do {
+            return .opened(item, try opener.open(item))
+        } catch {
+            return .failed(item, error)
         }
+    }
+
+    private func batch(from outcomes: [LineOutcome], unreadable: [QuarantineFailure], after previous: UInt64) -> IngestBatch {
+        var seqs: [UInt64] = []
         var messages: [ChatMessage] = []
         var failures = unreadable
-        for (item, result) in zip(sorted, results) {
-            switch result {
-            case .success(let message): messages.append(message)
-            case .failure(let error):
+        for outcome in outcomes {
+            switch outcome {
+            case .opened(let item, let message):
+                seqs.append(item.seq)
+                messages.append(message)
+            case .failed(let item, let error):
+                seqs.append(item.seq)
                 failures.append(QuarantineFailure(seq: item.seq, msgid: item.msgid, kind: .envelope,
                                                   reasonCode: error.code.rawValue, reason: error.message,
                                                   payload: Self.envelopeBytes(item)))
+            case .alreadyStored, .unreadable: continue
             }
         }
+        seqs.sort()
+        messages.sort { $0.seq < $1.seq }
         if let first = failures.first {
             // One line per batch: a wrong key can quarantine thousands of envelopes at once.
             logger.warning("chatledger.ingest.quarantined", metadata: [
@@ -102,8 +141,8 @@ public struct IngestPipeline: Sendable {
                 "chatledger.ingest.reason": "\(first.reasonCode)",
             ])
         }
-        return IngestBatch(source: source, messages: messages, quarantined: failures, cursor: sorted.last?.seq,
-                           gaps: Self.gaps(in: sorted.map(\.seq), after: previous))
+        return IngestBatch(source: source, messages: messages, quarantined: failures, cursor: seqs.last,
+                           gaps: Self.gaps(in: seqs, after: previous))
     }
 
     /// Archives decrypted message JSON lines (`import --messages`); lines that do not decode are quarantined.

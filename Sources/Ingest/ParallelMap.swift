@@ -2,18 +2,19 @@ import Foundation
 
 /// Maps `items` with CPU-bound `transform` on every core, preserving order.
 ///
-/// Work is cut into one contiguous chunk per core, so per-task overhead stays negligible next to
-/// an RSA-2048 decryption per item.
+/// Work is cut into a few contiguous chunks per core: few enough that per-task overhead stays
+/// negligible next to an RSA-2048 decryption per item, many enough that a core shared with a
+/// concurrent commit does not leave the other idle at the end of a batch.
 public func parallelMap<T: Sendable, R: Sendable>(
     _ items: [T], parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
     _ transform: @escaping @Sendable (T) -> R
 ) async -> [R] {
-    let workers = max(1, min(parallelism, items.count))
-    guard workers > 1 else { return items.map(transform) }
+    guard parallelism > 1, items.count > 1 else { return items.map(transform) }
+    let workers = max(1, min(parallelism * 4, items.count))
     let chunkSize = (items.count + workers - 1) / workers
     return await withTaskGroup(of: (Int, [R]).self) { group in
         for worker in 0..<workers {
-            let range = (worker * chunkSize)..<min(items.count, (worker + 1) * chunkSize)
+            let range = min(items.count, worker * chunkSize)..<min(items.count, (worker + 1) * chunkSize)
             guard !range.isEmpty else { continue }
             let slice = Array(items[range])
             group.addTask { (worker, slice.map(transform)) }
