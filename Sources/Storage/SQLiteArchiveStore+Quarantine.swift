@@ -24,8 +24,8 @@ extension SQLiteArchiveStore {
     public func resolveQuarantine(_ resolved: [QuarantineResolution], retriedAgain failures: [QuarantineFailure]) async throws {
         let now = clock().milliseconds
         try await pool.write { db in
+            _ = try Self.insert(resolved.map(\.message), archivedAt: now, db: db)
             for resolution in resolved {
-                _ = try Self.insert(resolution.message, archivedAt: now, db: db)
                 try db.execute(sql: "UPDATE quarantine SET resolved_at = ?, last_tried = ? WHERE id = ?",
                                arguments: [now, now, resolution.entryID])
             }

@@ -42,9 +42,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
         let now = clock().milliseconds
         return try await pool.write { db in
             var summary = CommitSummary()
-            for message in batch.messages {
-                if try Self.insert(message, archivedAt: now, db: db) { summary.inserted += 1 } else { summary.duplicates += 1 }
-            }
+            (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, db: db)
             for failure in batch.quarantined {
                 try Self.quarantine(failure, source: batch.source, now: now, db: db)
                 summary.quarantined += 1
@@ -64,40 +62,88 @@ public final class SQLiteArchiveStore: ArchiveStore {
         }
     }
 
-    /// Inserts one message unless its msgid is stored; keeps conversation, recall and consent facts current.
-    static func insert(_ message: ChatMessage, archivedAt now: Int64, db: Database) throws -> Bool {
-        let conversation = message.conversation
-        let toList = JSONText.array(message.toList.map(\.rawValue))
+    /// Inserts messages whose msgid is not stored yet; keeps conversation, recall and consent facts current.
+    ///
+    /// Lookups and conversation counters are done once per batch rather than once per message:
+    /// this runs on the single writer while other cores decrypt the next batch.
+    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, db: Database) throws -> (inserted: Int, duplicates: Int) {
+        // A recall can be archived before the message it recalls; the revoke record remembers its target.
+        var recalledBy: [String: String] = [:]
+        for message in messages {
+            if case .revoke(let target) = message.content { recalledBy[target.rawValue] = message.id.rawValue }
+        }
+        for start in stride(from: 0, to: messages.count, by: 500) {
+            let ids = messages[start..<min(messages.count, start + 500)].map(\.id.rawValue)
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT recall_target, msgid FROM message WHERE recall_target IN (\(placeholders))",
+                                        arguments: StatementArguments(ids)) {
+                recalledBy[row["recall_target"]] = row["msgid"]
+            }
+        }
+        var conversations: [String: ConversationDelta] = [:]
+        var inserted = 0
+        for message in messages {
+            guard try insert(message, recalledBy: recalledBy[message.id.rawValue], archivedAt: now, db: db) else { continue }
+            inserted += 1
+            if let conversation = message.conversation {
+                conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
+            }
+        }
+        for (id, delta) in conversations {
+            try db.cachedStatement(sql: """
+                INSERT INTO conversation (id, roomid, party_a, party_b, first_msgtime, last_msgtime, message_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    first_msgtime = min(first_msgtime, excluded.first_msgtime),
+                    last_msgtime = max(last_msgtime, excluded.last_msgtime),
+                    message_count = message_count + excluded.message_count
+                """).execute(arguments: [id, delta.room, delta.partyA, delta.partyB, delta.first, delta.last, delta.count])
+        }
+        return (inserted, messages.count - inserted)
+    }
+
+    /// A conversation's first and last message time and message count within one batch.
+    struct ConversationDelta {
+        var room: String?
+        var partyA: String?
+        var partyB: String?
+        var first: Int64
+        var last: Int64
+        var count = 0
+
+        init(_ message: ChatMessage) {
+            room = message.room?.rawValue
+            if message.room == nil {
+                let pair = [message.from.rawValue, message.toList.first?.rawValue ?? ""].sorted()
+                (partyA, partyB) = (pair[0], pair[1])
+            }
+            first = message.time.milliseconds
+            last = message.time.milliseconds
+        }
+
+        mutating func add(_ message: ChatMessage) {
+            first = min(first, message.time.milliseconds)
+            last = max(last, message.time.milliseconds)
+            count += 1
+        }
+    }
+
+    /// Inserts one message and its side facts; `false` when the msgid was already stored.
+    private static func insert(_ message: ChatMessage, recalledBy: String?, archivedAt now: Int64, db: Database) throws -> Bool {
         var recallTarget: String?
         if case .revoke(let target) = message.content { recallTarget = target.rawValue }
-        // A recall can be archived before the message it recalls; the revoke record remembers its target.
-        let recalledBy = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT msgid FROM message WHERE recall_target = ? LIMIT 1"),
-            arguments: [message.id.rawValue])
         try db.cachedStatement(sql: """
             INSERT INTO message (msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype,
                                  searchable_text, raw, recall_target, recalled_by, archived_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (msgid) DO NOTHING
             """).execute(arguments: [
-                message.id.rawValue, Int64(message.seq), message.action.rawValue, message.from.rawValue, toList,
-                message.room?.rawValue, conversation?.rawValue, message.time.milliseconds, message.msgtype,
-                message.searchableText, Data(message.raw), recallTarget, recalledBy, now,
+                message.id.rawValue, Int64(message.seq), message.action.rawValue, message.from.rawValue,
+                JSONText.array(message.toList.map(\.rawValue)), message.room?.rawValue, message.conversation?.rawValue,
+                message.time.milliseconds, message.msgtype, message.searchableText, Data(message.raw), recallTarget,
+                recalledBy, now,
             ])
         guard db.changesCount > 0 else { return false }
-        if let conversation {
-            let single: [String?] = message.room == nil
-                ? [message.from.rawValue, message.toList.first?.rawValue ?? ""].sorted() : [nil, nil]
-            try db.cachedStatement(sql: """
-                INSERT INTO conversation (id, roomid, party_a, party_b, first_msgtime, last_msgtime, message_count)
-                VALUES (?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT (id) DO UPDATE SET
-                    first_msgtime = min(first_msgtime, excluded.first_msgtime),
-                    last_msgtime = max(last_msgtime, excluded.last_msgtime),
-                    message_count = message_count + 1
-                """).execute(arguments: [conversation.rawValue, message.room?.rawValue, single[0], single[1],
-                                         message.time.milliseconds, message.time.milliseconds])
-        }
         switch message.content {
         case .revoke(let target):
             try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ?")
