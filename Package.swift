@@ -56,6 +56,7 @@ let package = Package(
             name: "Simulator",
             dependencies: [
                 "ArchiveModel", "WeCom",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -87,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "FinanceSDKTests",
             dependencies: ["Ingest", "Storage", "WeCom", "Simulator", "ArchiveModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "WeCom", "Ingest", "Storage", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),

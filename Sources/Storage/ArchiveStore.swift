@@ -29,6 +29,9 @@ public protocol ArchiveStore: Sendable {
     /// Records the outcome of fetching one attachment.
     func recordMedia(_ outcome: MediaOutcome) async throws
 
+    /// Group ids seen in archived messages, for looking up their names and members.
+    func roomIDs() async throws -> [String]
+
     /// Replaces directory facts (employees, contacts, departments, groups) learned from WeCom.
     func saveDirectory(_ directory: DirectorySnapshot) async throws
 }

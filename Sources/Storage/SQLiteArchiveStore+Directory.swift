@@ -28,6 +28,12 @@ extension SQLiteArchiveStore {
         }
     }
 
+    public func roomIDs() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT roomid FROM conversation WHERE roomid IS NOT NULL ORDER BY roomid")
+        }
+    }
+
     /// The display name of a party, when the directory knows it.
     public func partyName(_ id: PartyID) async throws -> String? {
         try await pool.read { db in

@@ -1,0 +1,31 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Sends one HTTP request and returns the status and body; the seam tests and proxies plug into.
+public protocol HTTPTransport: Sendable {
+    func send(method: String, url: URL, body: [UInt8]?) async throws -> (status: Int, body: [UInt8])
+}
+
+/// `URLSession` (libcurl on Linux) as the transport.
+public struct URLSessionTransport: HTTPTransport {
+    let session: URLSession
+
+    public init(timeoutSeconds: Double = 30) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeoutSeconds
+        session = URLSession(configuration: configuration)
+    }
+
+    public func send(method: String, url: URL, body: [UInt8]?) async throws -> (status: Int, body: [UInt8]) {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = Data(body)
+            request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
+    }
+}
