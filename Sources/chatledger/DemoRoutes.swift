@@ -1,12 +1,16 @@
 import ArchiveModel
 import Foundation
 import Hummingbird
+import Ingest
+import Logging
 import Storage
+import WeCom
 
 /// The demo's HTTP surface until the console lands: health, live counts and a page that shows them.
 enum DemoRoutes {
-    static func router(store: SQLiteArchiveStore) -> Router<BasicRequestContext> {
+    static func router(store: SQLiteArchiveStore, callback: CallbackCrypto, signal: PullSignal, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
+        WeComCallbackRoutes.add(to: router, crypto: callback, signal: signal, logger: logger)
         router.get("healthz") { _, _ -> Response in
             let stats = try await store.stats()
             return jsonResponse(["status": "ok", "messages": "\(stats.messages)"])

@@ -12,11 +12,17 @@ import WeCom
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a simulated corp live into an embedded archive and serve the console.")
+        abstract: "Run a simulated corp live into an embedded archive and serve the console.",
+        discussion: """
+            The simulated corp chats continuously. Its envelopes are encrypted exactly as WeCom does; its fake \
+            WeCom API (directory, customers, groups, consent) listens on --wecom-port; it calls this server's \
+            /wecom/callback with msgaudit_notify, which triggers a pull through the real decryption path.
+            """)
 
     @OptionGroup var archive: ArchiveOptions
-    @Option(help: "HTTP port.") var port: Int = 8080
+    @Option(help: "HTTP port of the console.") var port: Int = 8080
     @Option(help: "HTTP address to bind.") var host: String = "127.0.0.1"
+    @Option(help: "Port of the simulated WeCom API (default: --port + 1).") var wecomPort: Int?
     @Option(help: "Seed of the simulated corp.") var seed: UInt64 = 42
     @Option(help: "Simulated messages per second (the corp's clock runs accelerated).") var rate: Int = 20
 
@@ -30,60 +36,116 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try archive.openStore()
         let keysURL = archive.defaultKeysURL
         try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
-        let existingKeys = Self.loadPEMs(keysURL)
-        let simulator = try SimulatedArchive(seed: seed, expectedMessages: 20_000, privateKeyPEMs: existingKeys)
+        let simulator = try SimulatedArchive(seed: seed, expectedMessages: 20_000, privateKeyPEMs: Self.loadPEMs(keysURL))
         for (version, pem) in simulator.privateKeyPEMs {
             try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
         }
-        try await store.saveDirectory(simulator.corp.directorySnapshot)
         // Catch the simulator up with what an earlier run archived, so the corp continues where it stopped.
         let cursor = try await store.cursor(source: "wecom")
         if cursor > 0 { try simulator.produce(Int(cursor)) }
 
+        let wecom = FakeWeComServer(archive: simulator)
+        let wecomPort = self.wecomPort ?? port + 1
+        let callback = try CallbackCrypto(token: "chatledger-demo", encodingAESKey: Self.demoEncodingAESKey(seed: seed),
+                                          receiveID: wecom.corpID)
+        let signal = PullSignal()
         let pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: try PrivateKeyRing.load(directory: keysURL)),
                                       logger: logger)
-        let ingest = SimulatedCorpService(
-            simulator: simulator, puller: ArchivePuller(source: simulator, pipeline: pipeline),
+        let pulling = ArchivePullService(
+            puller: ArchivePuller(source: simulator, pipeline: pipeline),
             media: MediaFetcher(source: simulator, store: store, blobs: try FolderBlobStore(root: archive.blobsURL)),
-            rate: rate, logger: logger)
+            signal: signal, backstop: .seconds(10), logger: logger)
+        let api = WeComAPIClient(baseURL: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/")!,
+                                 corpID: wecom.corpID, secret: wecom.secret)
+        let corpService = SimulatedCorpService(
+            simulator: simulator, rate: rate, callback: callback,
+            callbackURL: URL(string: "http://127.0.0.1:\(port)/wecom/callback")!,
+            directory: DirectorySync(api: api, store: store, logger: logger), logger: logger)
         let app = Application(
-            router: DemoRoutes.router(store: store),
+            router: DemoRoutes.router(store: store, callback: callback, signal: signal, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "ChatLedger"),
-            services: [ingest], logger: logger)
-        print("ChatLedger demo: http://\(host):\(port)/  (archive in \(archive.data); Ctrl-C stops)")
+            services: [
+                ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
+                ClosureService(name: "pull") { await pulling.run() },
+                corpService,
+            ], logger: logger)
+        print("ChatLedger demo: http://\(host):\(port)/  (archive in \(archive.data); simulated WeCom API on port \(wecomPort); Ctrl-C stops)")
         try await app.runService()
     }
 
     static func loadPEMs(_ folder: URL) -> [UInt32: String]? {
         var pems: [UInt32: String] = [:]
         for version: UInt32 in [1, 2] {
-            let url = folder.appendingPathComponent("v\(version).pem")
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+            guard let text = try? String(contentsOf: folder.appendingPathComponent("v\(version).pem"), encoding: .utf8) else { return nil }
             pems[version] = text
         }
         return pems
     }
+
+    /// A 43-character EncodingAESKey derived from the seed, shared by the simulated WeCom and the callback.
+    static func demoEncodingAESKey(seed: UInt64) -> String {
+        var rng = SeededRandom(seed: seed ^ 0xCA11)
+        return String((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }.base64EncodedPrefix(43))
+    }
 }
 
-/// The simulated corp chatting live: each second it produces messages, pulls them through the real
-/// decryption path into the archive, and fetches their media.
+private extension Array where Element == UInt8 {
+    func base64EncodedPrefix(_ count: Int) -> Substring { Data(self).base64EncodedString().prefix(count) }
+}
+
+/// A named long-running task as a service of the application's service group.
+struct ClosureService: Service, CustomStringConvertible {
+    let name: String
+    let body: @Sendable () async throws -> Void
+    init(name: String, body: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.body = body
+    }
+    var description: String { name }
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await body() }
+    }
+}
+
+/// The simulated corp chatting live: it produces messages every second, tells the archive about them
+/// through WeCom's callback (msgaudit_notify, encrypted as WeCom does), and has its directory synced.
 struct SimulatedCorpService: Service {
     let simulator: SimulatedArchive
-    let puller: ArchivePuller
-    let media: MediaFetcher
     let rate: Int
+    let callback: CallbackCrypto
+    let callbackURL: URL
+    let directory: DirectorySync
     let logger: Logger
 
     func run() async throws {
+        let transport = URLSessionTransport(timeoutSeconds: 5)
+        var tick = 0
+        var rng = SeededRandom(seed: 7)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try simulator.produce(rate)
-                _ = try await puller.pullUntilCaughtUp()
-                _ = try await media.fetchPending(limit: 200)
+                // WeCom notifies at most every 15 s; the demo's clock runs faster.
+                if tick % 3 == 0 { try await notify(transport, rng: &rng) }
+                if tick % 30 == 5 { try await directory.run() }
             } catch {
-                logger.error("chatledger.demo.ingest_failed", metadata: ["error": "\(error)"])
+                logger.warning("chatledger.demo.corp_failed", metadata: ["error": "\(error)"])
             }
+            tick += 1
             try? await Task.sleep(for: .seconds(1))
         }
+    }
+
+    func notify(_ transport: URLSessionTransport, rng: inout SeededRandom) async throws {
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let nonce = String(UInt32.random(in: 0...UInt32.max, using: &rng))
+        let event = "<xml><ToUserName><![CDATA[\(simulator.corp.corpID)]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>\(timestamp)</CreateTime><MsgType><![CDATA[event]]></MsgType><AgentID>2000004</AgentID><Event><![CDATA[msgaudit_notify]]></Event></xml>"
+        let body = try callback.sealEvent(event, agentID: "2000004", random: (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let encrypted = XMLField.value("Encrypt", in: body) ?? ""
+        var components = URLComponents(url: callbackURL, resolvingAgainstBaseURL: false)!
+        components.queryItems = [
+            URLQueryItem(name: "msg_signature", value: callback.signature(timestamp: timestamp, nonce: nonce, encrypted: encrypted)),
+            URLQueryItem(name: "timestamp", value: timestamp), URLQueryItem(name: "nonce", value: nonce),
+        ]
+        _ = try await transport.send(method: "POST", url: components.url!, body: Array(body.utf8))
     }
 }
