@@ -56,23 +56,30 @@ struct TestArchive {
         envelopes[3].encryptRandomKey = "@@@"                       // not base64
         envelopes[5].encryptChatMsg = String(envelopes[5].encryptChatMsg.prefix(50))  // truncated
         envelopes[7].publickeyVer = 9                                // unknown version
+        envelopes[9].encryptChatMsg += String(repeating: "A", count: 25 << 20)  // oversized
+        // Wrong key: a version-1 envelope re-wrapped so that key 1 cannot open it.
+        let versionTwoEnvelope = try #require(envelopes.first { $0.publickeyVer == 2 })
+        envelopes[11].encryptRandomKey = versionTwoEnvelope.encryptRandomKey
+        envelopes[11].publickeyVer = 1
         var lines = try envelopes.map { Array(try JSONEncoder().encode($0)) }
         lines.insert(Array("{not json".utf8), at: 10)                // unreadable line
         let summary = try await pipeline.ingestChatDataLines(lines, batchSize: 64)
         let versionTwo = envelopes.filter { $0.publickeyVer == 2 }.count
         #expect(versionTwo > 0)
-        #expect(summary.quarantined == 4 + versionTwo)
-        #expect(summary.inserted == 400 - 3 - versionTwo)
+        #expect(summary.quarantined == 6 + versionTwo)
+        #expect(summary.inserted == 400 - 5 - versionTwo)
         let reasons = Set(try await test.store.quarantine(includeResolved: false, limit: 1000).map(\.reasonCode))
-        #expect(reasons.isSuperset(of: ["invalid-base64", "unknown-key-version", "invalid-json"]))
+        #expect(reasons.isSuperset(of: ["invalid-base64", "unknown-key-version", "invalid-json", "oversized",
+                                        "envelope-malformed"]))
+        #expect(reasons.contains("rsa-decrypt-failed") || reasons.contains("envelope-decrypt-failed"))
         #expect(try await test.store.cursor(source: "wecom") == 400)
 
         // The admin adds the missing key; a retry archives everything that is now readable.
         let fixed = try test.pipeline(Self.simulated, versions: [1, 2])
         let (resolved, failing) = try await fixed.retryQuarantine()
         #expect(resolved == versionTwo)
-        #expect(failing == 4)
-        #expect(try await test.store.stats().messages == 400 - 3)
+        #expect(failing == 6)
+        #expect(try await test.store.stats().messages == 400 - 5)
     }
 
     @Test func missingSeqsAreRecordedAsGaps() async throws {
@@ -89,10 +96,16 @@ struct TestArchive {
         let pipeline = try test.pipeline(Self.simulated)
         var lines = Self.simulated.messages.prefix(100).map(\.json)
         lines.append(Array(#"{"msgid":"broken","action":"send"}"#.utf8))
+        lines.append(Array(#"{"msgid":"mistyped","action":"send","from":"a","tolist":["b"],"msgtime":"yesterday","msgtype":"text"}"#.utf8))
+        lines.append(Array(#"{"msgid":"cut","action":"send","fr"#.utf8))
+        // Raw control characters are not an error: the message is archived.
+        lines.append(Array(#"{"msgid":"ctl","action":"send","from":"a","tolist":["b"],"roomid":"","msgtime":1,"msgtype":"text","text":{"content":"a"#.utf8) + [0x07] + Array(#"b"}}"#.utf8))
         let summary = try await pipeline.importMessages(lines, batchSize: 30)
-        #expect(summary.inserted == 100 && summary.quarantined == 1)
+        #expect(summary.inserted == 101 && summary.quarantined == 3)
+        let reasons = try await test.store.quarantine(includeResolved: false, limit: 10).map(\.reasonCode).sorted()
+        #expect(reasons == ["invalid-json", "missing-field", "missing-field"])
         let again = try await pipeline.importMessages(lines, batchSize: 30)
-        #expect(again.inserted == 0 && again.duplicates == 100)
+        #expect(again.inserted == 0 && again.duplicates == 101)
     }
 }
 
