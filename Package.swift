@@ -23,6 +23,7 @@ let package = Package(
     targets: [
         // MARK: - core (pure: no I/O)
         .target(name: "ArchiveModel", swiftSettings: swiftSettings),
+        .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // MARK: - adapters
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -78,6 +79,7 @@ let package = Package(
 
         // MARK: - tests
         .testTarget(name: "ArchiveModelTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "WeComTests", dependencies: ["WeCom", "ArchiveModel", "Simulator"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ArchiveModel", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(
