@@ -8,12 +8,15 @@ public protocol BlobStore: Sendable {
     func get(_ sha256: String) throws -> [UInt8]?
 }
 
-/// Blobs as files under a folder, `ab/cd/abcd…`, written to a temporary name and renamed into place.
+/// Blobs as files under a folder, `ab/cd/abcd…`, sealed with the archive's data keys, written to a
+/// temporary name and renamed into place. The name is the SHA-256 of the plaintext (the content address).
 public struct FolderBlobStore: BlobStore {
     public let root: URL
+    let sealer: Sealer
 
-    public init(root: URL) throws {
+    public init(root: URL, sealer: Sealer) throws {
         self.root = root
+        self.sealer = sealer
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
@@ -33,7 +36,7 @@ public struct FolderBlobStore: BlobStore {
         if FileManager.default.fileExists(atPath: target.path) { return sha }
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(sha).\(UUID().uuidString).tmp")
-        try Data(bytes).write(to: temporary)
+        try Data(try sealer.seal(bytes, context: SealContext.blob(sha))).write(to: temporary)
         if rename(temporary.path, target.path) != 0 {
             try? FileManager.default.removeItem(at: temporary)
             throw StorageError("cannot move blob \(sha) into \(root.path): errno \(errno)")
@@ -41,10 +44,14 @@ public struct FolderBlobStore: BlobStore {
         return sha
     }
 
+    /// The plaintext of a blob; `nil` when absent.
+    /// - Throws: ``StorageError`` when the file was altered (it does not open, or its hash differs from its name).
     public func get(_ sha256: String) throws -> [UInt8]? {
         guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else { return nil }
         let target = url(for: sha256)
         guard FileManager.default.fileExists(atPath: target.path) else { return nil }
-        return Array(try Data(contentsOf: target))
+        let bytes = try sealer.open(Array(try Data(contentsOf: target)), context: SealContext.blob(sha256))
+        guard Self.sha256Hex(bytes) == sha256 else { throw StorageError("blob \(sha256) does not match its hash") }
+        return bytes
     }
 }

@@ -1,6 +1,7 @@
 import ArchiveModel
 import Foundation
 import GRDB
+import Ledger
 
 extension SQLiteArchiveStore {
     public func pendingMedia(limit: Int) async throws -> [PendingMedia] {
@@ -19,14 +20,21 @@ extension SQLiteArchiveStore {
     public func recordMedia(_ outcome: MediaOutcome) async throws {
         let now = clock().milliseconds
         try await pool.write { db in
-            if outcome.status == .stored, let sha = outcome.sha256 {
+            var leafIndex: Int64?
+            if outcome.status == .stored, let sha = outcome.sha256, let digest = MerkleHash(hex: sha) {
                 try db.execute(sql: "INSERT OR IGNORE INTO media (sha256, size, stored_at) VALUES (?, ?, ?)",
                                arguments: [sha, outcome.size ?? 0, now])
+                // The attachment joins the ledger in the same transaction that records it.
+                var ledger = try LedgerAppender(db: db)
+                leafIndex = Int64(try ledger.append(
+                    kind: .media, ref: "\(outcome.messageID.rawValue)\n\(outcome.sdkFileID)",
+                    leaf: LeafEncoding.media(msgid: outcome.messageID.rawValue, sdkFileID: outcome.sdkFileID,
+                                             sha256: digest.bytes, size: UInt64(outcome.size ?? 0)), db: db))
             }
             try db.execute(sql: """
-                UPDATE message_media SET status = ?, sha256 = ?, error = ?, attempts = attempts + 1
+                UPDATE message_media SET status = ?, sha256 = ?, error = ?, attempts = attempts + 1, leaf_index = ?
                 WHERE msgid = ? AND sdkfileid = ?
-                """, arguments: [outcome.status.rawValue, outcome.sha256, outcome.error, outcome.messageID.rawValue,
+                """, arguments: [outcome.status.rawValue, outcome.sha256, outcome.error, leafIndex, outcome.messageID.rawValue,
                                  outcome.sdkFileID])
         }
     }

@@ -16,11 +16,12 @@ extension SQLiteArchiveStore {
                     conversation TEXT,
                     msgtime INTEGER NOT NULL,
                     msgtype TEXT NOT NULL,
-                    searchable_text TEXT NOT NULL,
-                    raw BLOB NOT NULL,
+                    body BLOB NOT NULL,
+                    text BLOB NOT NULL,
                     recall_target TEXT,
                     recalled_by TEXT,
-                    archived_at INTEGER NOT NULL
+                    archived_at INTEGER NOT NULL,
+                    leaf_index INTEGER NOT NULL UNIQUE
                 );
                 CREATE INDEX message_seq ON message(seq);
                 CREATE INDEX message_time ON message(msgtime);
@@ -84,6 +85,7 @@ extension SQLiteArchiveStore {
                     sha256 TEXT REFERENCES media(sha256),
                     attempts INTEGER NOT NULL DEFAULT 0,
                     error TEXT,
+                    leaf_index INTEGER UNIQUE,
                     PRIMARY KEY (msgid, sdkfileid)
                 );
                 CREATE INDEX message_media_status ON message_media(status);
@@ -109,6 +111,44 @@ extension SQLiteArchiveStore {
                     name TEXT NOT NULL,
                     creator TEXT NOT NULL,
                     members TEXT NOT NULL
+                );
+
+                CREATE TABLE archive_meta (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+
+                CREATE TABLE data_key (
+                    id INTEGER NOT NULL PRIMARY KEY,
+                    wrapped BLOB NOT NULL,
+                    master_fingerprint TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    active INTEGER NOT NULL
+                );
+
+                CREATE TABLE ledger_leaf (
+                    idx INTEGER NOT NULL PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    ref TEXT NOT NULL,
+                    hash BLOB NOT NULL
+                );
+
+                CREATE TABLE ledger_node (
+                    level INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE checkpoint (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    origin TEXT NOT NULL,
+                    tree_size INTEGER NOT NULL,
+                    root BLOB NOT NULL,
+                    time_ms INTEGER NOT NULL,
+                    signature BLOB NOT NULL,
+                    key_id TEXT NOT NULL,
+                    tsa_token BLOB
                 );
 
                 CREATE TABLE consent (

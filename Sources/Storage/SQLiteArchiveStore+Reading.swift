@@ -4,13 +4,15 @@ import GRDB
 
 extension SQLiteArchiveStore {
     public func message(id: MessageID) async throws -> StoredMessage? {
-        try await pool.read { db in
+        let sealer = self.sealer
+        return try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM message WHERE msgid = ?", arguments: [id.rawValue])
-                .map(Self.storedMessage)
+                .map { try Self.storedMessage($0, sealer: sealer) }
         }
     }
 
-    static func storedMessage(_ row: Row) throws -> StoredMessage {
+    static func storedMessage(_ row: Row, sealer: Sealer) throws -> StoredMessage {
+        let msgid: String = row["msgid"]
         let toList = try JSONDecoder().decode([String].self, from: Data((row["tolist"] as String).utf8))
         let room: String? = row["roomid"]
         let conversation: String? = row["conversation"]
@@ -21,8 +23,10 @@ extension SQLiteArchiveStore {
             toList: toList.map { PartyID($0) }, room: room.map { RoomID($0) },
             conversation: conversation.map { ConversationID(rawValue: $0) },
             time: WeComTime(milliseconds: row["msgtime"]), msgtype: row["msgtype"],
-            searchableText: row["searchable_text"], raw: Array(row["raw"] as Data),
-            recalledBy: recalledBy.map { MessageID($0) }, archivedAt: WeComTime(milliseconds: row["archived_at"]))
+            searchableText: String(decoding: try sealer.open(Array(row["text"] as Data), context: SealContext.text(msgid)), as: UTF8.self),
+            raw: try sealer.open(Array(row["body"] as Data), context: SealContext.body(msgid)),
+            recalledBy: recalledBy.map { MessageID($0) }, archivedAt: WeComTime(milliseconds: row["archived_at"]),
+            leafIndex: UInt64(row["leaf_index"] as Int64))
     }
 
     public func stats() async throws -> ArchiveStats {

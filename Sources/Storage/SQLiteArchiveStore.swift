@@ -2,15 +2,22 @@ import ArchiveModel
 import Crypto
 import Foundation
 import GRDB
+import Ledger
 
 /// The embedded archive: one SQLite file in WAL mode, written by one writer, read concurrently.
 public final class SQLiteArchiveStore: ArchiveStore {
     let pool: DatabasePool
     let clock: @Sendable () -> WeComTime
+    /// Seals bodies, texts, quarantine payloads and blobs under this archive's data keys.
+    public let sealer: Sealer
+    /// Names this archive's log in its checkpoints (`chatledger/<uuid>`).
+    public let origin: String
 
     /// Opens (creating and migrating if needed) the archive database at `path`.
-    /// - Throws: ``StorageError`` when the file was written by a newer ChatLedger, or cannot be opened.
-    public init(path: String, clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) }) throws {
+    /// - Parameter masterKey: unwraps the data keys; a different key than the archive was created with is refused.
+    /// - Throws: ``StorageError`` when the master key does not match, the file was written by a newer
+    ///   ChatLedger, or it cannot be opened.
+    public init(path: String, masterKey: MasterKey, clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) }) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -29,6 +36,44 @@ public final class SQLiteArchiveStore: ArchiveStore {
             throw StorageError("cannot open the archive database at \(path): \(error)")
         }
         self.clock = clock
+        let now = clock().milliseconds
+        (sealer, origin) = try pool.write { db in
+            (try Self.loadDataKeys(db: db, master: masterKey, now: now), try Self.loadOrigin(db: db))
+        }
+    }
+
+    static func loadOrigin(db: Database) throws -> String {
+        if let origin = try String.fetchOne(db, sql: "SELECT value FROM archive_meta WHERE key = 'origin'") { return origin }
+        let origin = "chatledger/\(UUID().uuidString.lowercased())"
+        try db.execute(sql: "INSERT INTO archive_meta (key, value) VALUES ('origin', ?)", arguments: [origin])
+        return origin
+    }
+
+    /// Unwraps every data key with the master key, creating the first one in a new archive.
+    static func loadDataKeys(db: Database, master: MasterKey, now: Int64) throws -> Sealer {
+        var keys: [UInt32: SymmetricKey] = [:]
+        var active: UInt32?
+        for row in try Row.fetchAll(db, sql: "SELECT id, wrapped, master_fingerprint, active FROM data_key ORDER BY id") {
+            let id = UInt32(row["id"] as Int64)
+            do {
+                keys[id] = try Sealer.unwrap(Array(row["wrapped"] as Data), id: id, master: master)
+            } catch {
+                let expected: String = row["master_fingerprint"]
+                throw StorageError("""
+                    the master key (fingerprint \(master.fingerprint)) does not open this archive: it was sealed under \
+                    master key \(expected). Use the key file this archive was created with, or set CHATLEDGER_MASTER_KEY.
+                    """)
+            }
+            if (row["active"] as Int64) == 1 { active = id }
+        }
+        if keys.isEmpty {
+            let key = SymmetricKey(size: .bits256)
+            try db.execute(sql: "INSERT INTO data_key (id, wrapped, master_fingerprint, created_at, active) VALUES (1, ?, ?, ?, 1)",
+                           arguments: [Data(try Sealer.wrap(key, id: 1, master: master)), master.fingerprint, now])
+            keys[1] = key
+            active = 1
+        }
+        return Sealer(keys: keys, activeKeyID: active ?? keys.keys.max()!)
     }
 
     public func cursor(source: String) async throws -> UInt64 {
@@ -40,11 +85,12 @@ public final class SQLiteArchiveStore: ArchiveStore {
 
     public func commit(_ batch: IngestBatch) async throws -> CommitSummary {
         let now = clock().milliseconds
+        let sealer = self.sealer
         return try await pool.write { db in
             var summary = CommitSummary()
-            (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, db: db)
+            (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer, db: db)
             for failure in batch.quarantined {
-                try Self.quarantine(failure, source: batch.source, now: now, db: db)
+                try Self.quarantine(failure, source: batch.source, now: now, sealer: sealer, db: db)
                 summary.quarantined += 1
             }
             for gap in batch.gaps {
@@ -66,7 +112,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
     ///
     /// Lookups and conversation counters are done once per batch rather than once per message:
     /// this runs on the single writer while other cores decrypt the next batch.
-    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, db: Database) throws -> (inserted: Int, duplicates: Int) {
+    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, db: Database) throws -> (inserted: Int, duplicates: Int) {
         // A recall can be archived before the message it recalls; the revoke record remembers its target.
         var recalledBy: [String: String] = [:]
         for message in messages {
@@ -82,8 +128,12 @@ public final class SQLiteArchiveStore: ArchiveStore {
         }
         var conversations: [String: ConversationDelta] = [:]
         var inserted = 0
+        var ledger = try LedgerAppender(db: db)
         for message in messages {
-            guard try insert(message, recalledBy: recalledBy[message.id.rawValue], archivedAt: now, db: db) else { continue }
+            guard try insert(message, recalledBy: recalledBy[message.id.rawValue], leafIndex: ledger.size, archivedAt: now,
+                             sealer: sealer, db: db) else { continue }
+            try ledger.append(kind: .message, ref: message.id.rawValue,
+                              leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw), db: db)
             inserted += 1
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
@@ -129,21 +179,26 @@ public final class SQLiteArchiveStore: ArchiveStore {
     }
 
     /// Inserts one message and its side facts; `false` when the msgid was already stored.
-    private static func insert(_ message: ChatMessage, recalledBy: String?, archivedAt now: Int64, db: Database) throws -> Bool {
+    private static func insert(_ message: ChatMessage, recalledBy: String?, leafIndex: UInt64, archivedAt now: Int64,
+                               sealer: Sealer, db: Database) throws -> Bool {
+        let id = message.id.rawValue
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM message WHERE msgid = ?"), arguments: [id]) == true {
+            return false
+        }
         var recallTarget: String?
         if case .revoke(let target) = message.content { recallTarget = target.rawValue }
         try db.cachedStatement(sql: """
             INSERT INTO message (msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype,
-                                 searchable_text, raw, recall_target, recalled_by, archived_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (msgid) DO NOTHING
+                                 body, text, recall_target, recalled_by, archived_at, leaf_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                message.id.rawValue, Int64(message.seq), message.action.rawValue, message.from.rawValue,
+                id, Int64(message.seq), message.action.rawValue, message.from.rawValue,
                 JSONText.array(message.toList.map(\.rawValue)), message.room?.rawValue, message.conversation?.rawValue,
-                message.time.milliseconds, message.msgtype, message.searchableText, Data(message.raw), recallTarget,
-                recalledBy, now,
+                message.time.milliseconds, message.msgtype,
+                Data(try sealer.seal(message.raw, context: SealContext.body(id))),
+                Data(try sealer.seal(Array(message.searchableText.utf8), context: SealContext.text(id))),
+                recallTarget, recalledBy, now, Int64(leafIndex),
             ])
-        guard db.changesCount > 0 else { return false }
         switch message.content {
         case .revoke(let target):
             try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ?")
@@ -168,8 +223,9 @@ public final class SQLiteArchiveStore: ArchiveStore {
         return true
     }
 
-    static func quarantine(_ failure: QuarantineFailure, source: String, now: Int64, db: Database) throws {
+    static func quarantine(_ failure: QuarantineFailure, source: String, now: Int64, sealer: Sealer, db: Database) throws {
         let digest = SHA256.hash(data: failure.payload).map { String(format: "%02x", $0) }.joined()
+        let sealed = try sealer.seal(failure.payload, context: SealContext.quarantine(digest))
         try db.cachedStatement(sql: """
             INSERT INTO quarantine (source, seq, msgid, kind, reason_code, reason, payload, payload_sha256,
                                     first_seen, last_tried)
@@ -179,7 +235,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 attempts = attempts + 1, resolved_at = NULL
             """).execute(arguments: [
                 source, failure.seq.map { Int64($0) }, failure.msgid, failure.kind.rawValue, failure.reasonCode,
-                failure.reason, Data(failure.payload), digest, now, now,
+                failure.reason, Data(sealed), digest, now, now,
             ])
     }
 }

@@ -17,6 +17,8 @@ public struct StoredMessage: Sendable, Hashable {
     /// The msgid of the revoke record that recalled this message, if it was recalled.
     public var recalledBy: MessageID?
     public var archivedAt: WeComTime
+    /// The message's position in the Merkle log.
+    public var leafIndex: UInt64
 }
 
 /// Counts that describe the archive.

@@ -7,6 +7,7 @@ struct ChatLedgerCommand: AsyncParsableCommand {
         abstract: "A self-hosted, tamper-evident compliance archive for WeCom (企业微信) conversations.",
         subcommands: [
             DemoCommand.self, SimulateCommand.self, ImportCommand.self, ShowCommand.self, StatsCommand.self,
-            QuarantineCommand.self, SdkWorkerCommand.self, SdkCompareCommand.self, BenchCommand.self,
+            QuarantineCommand.self, VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
+            SdkWorkerCommand.self, SdkCompareCommand.self, BenchCommand.self,
         ])
 }

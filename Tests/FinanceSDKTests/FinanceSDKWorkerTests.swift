@@ -10,7 +10,7 @@ import WeCom
     static func store() throws -> SQLiteArchiveStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sdkstore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path)
+        return try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path, masterKey: .generate())
     }
 
     @Test func theVendorPathArchivesEverythingLikeTheSwiftPath() async throws {
@@ -30,7 +30,7 @@ import WeCom
             #expect(try swift.decrypt(item) == vendor.decrypt(item))
         }
         // Media through GetMediaData, chunk by chunk.
-        let blobs = try FolderBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)"))
+        let blobs = try FolderBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)"), sealer: store.sealer)
         let (stored, failed) = try await MediaFetcher(source: sdk, store: store, blobs: blobs).fetchPending()
         #expect(failed == 0 && stored > 0)
         #expect(sdk.restarts == 0)

@@ -14,7 +14,7 @@ struct TestArchive {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try SQLiteArchiveStore(path: folder.appendingPathComponent("archive.sqlite").path)
+        store = try SQLiteArchiveStore(path: folder.appendingPathComponent("archive.sqlite").path, masterKey: .generate())
     }
 
     func pipeline(_ archive: SimulatedArchive, versions: [UInt32] = [1, 2]) throws -> IngestPipeline {
@@ -179,7 +179,7 @@ struct TestArchive {
             try Self.imageMessage("m4", fileID: "EXPIRED", md5: ""),
         ]
         _ = try await test.store.commit(IngestBatch(source: "wecom", messages: messages))
-        let blobs = try FolderBlobStore(root: test.folder.appendingPathComponent("blobs"))
+        let blobs = try FolderBlobStore(root: test.folder.appendingPathComponent("blobs"), sealer: test.store.sealer)
         let source = ScriptedMedia(files: ["BIG": big, "WRONGMD5": [1, 2, 3], "HALF": big], failAfterFirstChunk: ["HALF"])
         let (stored, failed) = try await MediaFetcher(source: source, store: test.store, blobs: blobs).fetchPending()
         #expect(stored == 1 && failed == 3)

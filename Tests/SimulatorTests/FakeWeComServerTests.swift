@@ -59,7 +59,7 @@ func withFakeWeCom<T: Sendable>(_ archive: SimulatedArchive,
     @Test func directorySyncStoresPeopleGroupsAndConsent() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dir-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path)
+        let store = try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path, masterKey: .generate())
         var ring = PrivateKeyRing()
         for (version, pem) in Self.archive.privateKeyPEMs { ring.add(try RSABackend.openssl.privateKey(pem: pem), version: version) }
         _ = try await IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: ring)).ingest(Self.archive.envelopes)

@@ -7,11 +7,12 @@ import WeCom
 @Suite struct SQLiteArchiveStoreTests {
     let folder: URL
     let store: SQLiteArchiveStore
+    let masterKey = MasterKey.generate()
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path)
+        store = try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path, masterKey: masterKey)
     }
 
     static func message(_ id: String, seq: UInt64, json: String? = nil) throws -> ChatMessage {
@@ -72,7 +73,7 @@ import WeCom
         _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.message("img1", seq: 1, json: json)]))
         let pending = try await store.pendingMedia(limit: 10)
         #expect(pending.map(\.reference.sdkFileID) == ["FILE1"])
-        let blobs = try FolderBlobStore(root: folder.appendingPathComponent("blobs"))
+        let blobs = try FolderBlobStore(root: folder.appendingPathComponent("blobs"), sealer: store.sealer)
         let sha = try blobs.put([1, 2, 3])
         try await store.recordMedia(MediaOutcome(messageID: "img1", sdkFileID: "FILE1", status: .stored, sha256: sha, size: 3, error: nil))
         #expect(try await store.pendingMedia(limit: 10).isEmpty)
@@ -83,7 +84,7 @@ import WeCom
 
     @Test func reopeningKeepsEverything() async throws {
         _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.message("a", seq: 1)], cursor: 1))
-        let reopened = try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path)
+        let reopened = try SQLiteArchiveStore(path: folder.appendingPathComponent("a.sqlite").path, masterKey: masterKey)
         #expect(try await reopened.cursor(source: "wecom") == 1)
         #expect(try await reopened.stats().messages == 1)
     }

@@ -50,7 +50,7 @@ struct BenchCommand: AsyncParsableCommand {
             var ring = PrivateKeyRing()
             for (version, pem) in archive.privateKeyPEMs { ring.add(try fastest.privateKey(pem: pem), version: version) }
 
-            let encryptedStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("encrypted.sqlite").path)
+            let encryptedStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("encrypted.sqlite").path, masterKey: .generate())
             let pipeline = IngestPipeline(store: encryptedStore, opener: EnvelopeOpener(keyRing: ring))
             var start = Date()
             let summary = try await pipeline.ingestChatDataLines(lines)
@@ -60,7 +60,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             log("encrypted ingest (\(fastest.rawValue)): \(Int(ingestRate)) messages/s")
 
-            let plainStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("plain.sqlite").path)
+            let plainStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("plain.sqlite").path, masterKey: .generate())
             let plainLines = archive.messages.map(\.json)
             start = Date()
             _ = try await IngestPipeline(store: plainStore, opener: EnvelopeOpener(keyRing: ring)).importMessages(plainLines)

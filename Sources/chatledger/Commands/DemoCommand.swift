@@ -44,6 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         let cursor = try await store.cursor(source: "wecom")
         if cursor > 0 { try simulator.produce(Int(cursor)) }
 
+        let signingKey = try archive.signingKey()
         let wecom = FakeWeComServer(archive: simulator)
         let wecomPort = self.wecomPort ?? port + 1
         let callback = try CallbackCrypto(token: "chatledger-demo", encodingAESKey: Self.demoEncodingAESKey(seed: seed),
@@ -53,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
                                       logger: logger)
         let pulling = ArchivePullService(
             puller: ArchivePuller(source: simulator, pipeline: pipeline),
-            media: MediaFetcher(source: simulator, store: store, blobs: try FolderBlobStore(root: archive.blobsURL)),
+            media: MediaFetcher(source: simulator, store: store, blobs: try archive.blobStore(store)),
             signal: signal, backstop: .seconds(10), logger: logger)
         let api = WeComAPIClient(baseURL: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/")!,
                                  corpID: wecom.corpID, secret: wecom.secret)
@@ -67,6 +68,15 @@ struct DemoCommand: AsyncParsableCommand {
             services: [
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
                 ClosureService(name: "pull") { await pulling.run() },
+                ClosureService(name: "checkpoints") {
+                    // A signed checkpoint follows new leaves within two seconds.
+                    while !Task.isCancelled {
+                        do { try await store.writeCheckpoint(signingKey: signingKey) } catch {
+                            logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
+                        }
+                        try await Task.sleep(for: .seconds(2))
+                    }
+                },
                 corpService,
             ], logger: logger)
         print("ChatLedger demo: http://\(host):\(port)/  (archive in \(archive.data); simulated WeCom API on port \(wecomPort); Ctrl-C stops)")

@@ -60,7 +60,7 @@ struct ImportCommand: AsyncParsableCommand {
         let mediaURL = media.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? inputFolder.appendingPathComponent("media")
         if FileManager.default.fileExists(atPath: mediaURL.appendingPathComponent("index.json").path) {
             let fetcher = MediaFetcher(source: try MediaFolder(root: mediaURL), store: store,
-                                       blobs: try FolderBlobStore(root: archive.blobsURL))
+                                       blobs: try archive.blobStore(store))
             while true {
                 let (stored, failed) = try await fetcher.fetchPending(limit: 500)
                 mediaStored += stored
@@ -69,6 +69,8 @@ struct ImportCommand: AsyncParsableCommand {
                 if stored == 0 { break }
             }
         }
+        // Seal the new records under a signed checkpoint right away.
+        try await store.writeCheckpoint(signingKey: try archive.signingKey())
         let report = ImportReport(imported: summary.inserted, duplicate: summary.duplicates, quarantined: summary.quarantined,
                                   mediaStored: mediaStored, mediaFailed: mediaFailed, seconds: elapsed,
                                   messagesPerSecond: elapsed > 0 ? Double(lines.count) / elapsed : 0)

@@ -1,0 +1,31 @@
+import ArchiveModel
+import Crypto
+import Foundation
+import GRDB
+
+extension SQLiteArchiveStore {
+    /// Re-wraps every data key under `newMaster` in one transaction; the current master key must open them.
+    public func rewrapDataKeys(under newMaster: MasterKey) async throws {
+        let keys = sealer.keys
+        try await pool.write { db in
+            for (id, key) in keys {
+                try db.execute(sql: "UPDATE data_key SET wrapped = ?, master_fingerprint = ? WHERE id = ?",
+                               arguments: [Data(try Sealer.wrap(key, id: id, master: newMaster)), newMaster.fingerprint, Int64(id)])
+            }
+        }
+    }
+
+    /// Adds a data key and makes it the active one for records written from the next start on.
+    /// - Returns: the new key's id.
+    public func addDataKey(masterKey: MasterKey) async throws -> UInt32 {
+        let now = clock().milliseconds
+        return try await pool.write { db in
+            let id = UInt32((try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM data_key")) ?? 1)
+            try db.execute(sql: "UPDATE data_key SET active = 0")
+            try db.execute(sql: "INSERT INTO data_key (id, wrapped, master_fingerprint, created_at, active) VALUES (?, ?, ?, ?, 1)",
+                           arguments: [Int64(id), Data(try Sealer.wrap(SymmetricKey(size: .bits256), id: id, master: masterKey)),
+                                       masterKey.fingerprint, now])
+            return id
+        }
+    }
+}

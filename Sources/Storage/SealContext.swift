@@ -1,0 +1,7 @@
+/// The associated data that binds each sealed value to its place.
+enum SealContext {
+    static func body(_ msgid: String) -> String { "message.body:\(msgid)" }
+    static func text(_ msgid: String) -> String { "message.text:\(msgid)" }
+    static func quarantine(_ payloadSHA256: String) -> String { "quarantine:\(payloadSHA256)" }
+    static func blob(_ sha256: String) -> String { "blob:\(sha256)" }
+}
