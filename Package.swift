@@ -94,6 +94,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LedgerStoreTests",
+            dependencies: [
+                "Storage", "Ledger", "Ingest", "WeCom", "Simulator", "ArchiveModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "WeCom", "Ingest", "Storage", "ArchiveModel"],
             swiftSettings: swiftSettings
