@@ -12,12 +12,22 @@ public final class SQLiteArchiveStore: ArchiveStore {
     public let sealer: Sealer
     /// Names this archive's log in its checkpoints (`chatledger/<uuid>`).
     public let origin: String
+    /// Whether records are sealed and ledgered; only benchmarks turn it off, to measure what integrity costs.
+    package let integrity: Bool
 
     /// Opens (creating and migrating if needed) the archive database at `path`.
     /// - Parameter masterKey: unwraps the data keys; a different key than the archive was created with is refused.
     /// - Throws: ``StorageError`` when the master key does not match, the file was written by a newer
     ///   ChatLedger, or it cannot be opened.
-    public init(path: String, masterKey: MasterKey, clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) }) throws {
+    public convenience init(path: String, masterKey: MasterKey,
+                            clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) }) throws {
+        try self.init(path: path, masterKey: masterKey, integrity: true, clock: clock)
+    }
+
+    /// - Parameter integrity: `false` stores records in clear and skips the ledger: a baseline for benchmarks only.
+    package init(path: String, masterKey: MasterKey, integrity: Bool,
+                 clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) }) throws {
+        self.integrity = integrity
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -37,9 +47,11 @@ public final class SQLiteArchiveStore: ArchiveStore {
         }
         self.clock = clock
         let now = clock().milliseconds
-        (sealer, origin) = try pool.write { db in
+        let (sealer, origin) = try pool.write { db in
             (try Self.loadDataKeys(db: db, master: masterKey, now: now), try Self.loadOrigin(db: db))
         }
+        self.sealer = integrity ? sealer : .cleartext
+        self.origin = origin
     }
 
     static func loadOrigin(db: Database) throws -> String {
@@ -86,9 +98,11 @@ public final class SQLiteArchiveStore: ArchiveStore {
     public func commit(_ batch: IngestBatch) async throws -> CommitSummary {
         let now = clock().milliseconds
         let sealer = self.sealer
+        let integrity = self.integrity
         return try await pool.write { db in
             var summary = CommitSummary()
-            (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer, db: db)
+            (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer,
+                                                                     ledgered: integrity, db: db)
             for failure in batch.quarantined {
                 try Self.quarantine(failure, source: batch.source, now: now, sealer: sealer, db: db)
                 summary.quarantined += 1
@@ -112,7 +126,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
     ///
     /// Lookups and conversation counters are done once per batch rather than once per message:
     /// this runs on the single writer while other cores decrypt the next batch.
-    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, db: Database) throws -> (inserted: Int, duplicates: Int) {
+    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, ledgered: Bool = true,
+                       db: Database) throws -> (inserted: Int, duplicates: Int) {
         // A recall can be archived before the message it recalls; the revoke record remembers its target.
         var recalledBy: [String: String] = [:]
         for message in messages {
@@ -128,7 +143,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
         }
         var conversations: [String: ConversationDelta] = [:]
         var inserted = 0
-        var ledger = try LedgerAppender(db: db)
+        var ledger = try LedgerAppender(db: db, enabled: ledgered)
         for message in messages {
             guard try insert(message, recalledBy: recalledBy[message.id.rawValue], leafIndex: ledger.size, archivedAt: now,
                              sealer: sealer, db: db) else { continue }

@@ -1,5 +1,6 @@
 import ArchiveModel
 import ArgumentParser
+import Crypto
 import Foundation
 import Ingest
 import Simulator
@@ -9,7 +10,7 @@ import WeCom
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that report ratios against a baseline measured in the same run.",
-        subcommands: [Ingest.self])
+        subcommands: [Ingest.self, LedgerCost.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -101,6 +102,90 @@ struct BenchCommand: AsyncParsableCommand {
             return Double(counts.reduce(0, +)) / Date().timeIntervalSince(start)
         }
     }
+}
+
+extension BenchCommand {
+    struct LedgerCost: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ledger",
+            abstract: "What sealing and the Merkle ledger cost: ingest with vs without them, checkpoint delay, verify throughput.")
+
+        @Option(help: "Simulated messages.") var messages = 50_000
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            log("simulating \(messages) messages…")
+            let archive = try SimulatedArchive(seed: 2027, expectedMessages: messages)
+            var produced = 0
+            while produced < messages {
+                try archive.produce(min(5000, messages - produced))
+                produced = min(messages, produced + 5000)
+            }
+            let encoder = JSONEncoder()
+            let lines = try archive.envelopes.map { Array(try encoder.encode($0)) }
+            let plain = archive.messages.map(\.json)
+            var ring = PrivateKeyRing()
+            for (version, pem) in archive.privateKeyPEMs { ring.add(try RSABackend.openssl.privateKey(pem: pem), version: version) }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let master = MasterKey.generate()
+            func store(_ name: String, integrity: Bool) throws -> SQLiteArchiveStore {
+                try SQLiteArchiveStore(path: folder.appendingPathComponent(name).path, masterKey: master, integrity: integrity)
+            }
+            func timed(_ work: () async throws -> Void) async rethrows -> Double {
+                let start = Date()
+                try await work()
+                return Date().timeIntervalSince(start)
+            }
+            // Baseline and measured runs alternate so that drift on a shared machine hits both alike.
+            let clearEncrypted = try store("clear-encrypted.sqlite", integrity: false)
+            let sealedEncrypted = try store("sealed-encrypted.sqlite", integrity: true)
+            let clearPlain = try store("clear-plain.sqlite", integrity: false)
+            let sealedPlain = try store("sealed-plain.sqlite", integrity: true)
+            let encryptedBaseline = try await timed { _ = try await IngestPipeline(store: clearEncrypted, opener: EnvelopeOpener(keyRing: ring)).ingestChatDataLines(lines) }
+            let encryptedSealed = try await timed { _ = try await IngestPipeline(store: sealedEncrypted, opener: EnvelopeOpener(keyRing: ring)).ingestChatDataLines(lines) }
+            let plainBaseline = try await timed { _ = try await IngestPipeline(store: clearPlain, opener: EnvelopeOpener(keyRing: ring)).importMessages(plain) }
+            let plainSealed = try await timed { _ = try await IngestPipeline(store: sealedPlain, opener: EnvelopeOpener(keyRing: ring)).importMessages(plain) }
+            log(String(format: "encrypted ingest: %.2f s clear, %.2f s sealed + ledger", encryptedBaseline, encryptedSealed))
+            log(String(format: "plaintext import: %.2f s clear, %.2f s sealed + ledger", plainBaseline, plainSealed))
+
+            let key = Curve25519.Signing.PrivateKey()
+            let checkpointSeconds = try await timed { try await sealedEncrypted.writeCheckpoint(signingKey: key) }
+            let report = try await sealedEncrypted.verify(publicKey: key.publicKey, blobs: nil)
+            guard report.ok else { throw CLIError("verify failed on a fresh archive: \(String(describing: report.failure))") }
+            log(String(format: "checkpoint after commit: %.1f ms; verify: %.0f records/s", checkpointSeconds * 1000, report.recordsPerSecond))
+
+            let result = BenchLedgerReport(
+                messages: messages, encryptedIngestSecondsClear: encryptedBaseline, encryptedIngestSecondsSealed: encryptedSealed,
+                encryptedIngestOverhead: encryptedSealed / encryptedBaseline - 1, plaintextImportSecondsClear: plainBaseline,
+                plaintextImportSecondsSealed: plainSealed, plaintextImportOverhead: plainSealed / plainBaseline - 1,
+                checkpointMilliseconds: checkpointSeconds * 1000, checkpointIntervalSeconds: 1,
+                verifyRecordsPerSecond: report.recordsPerSecond)
+            if json {
+                try JSONOutput.print(result)
+            } else {
+                print(String(format: "sealing + ledger add %.1f %% to encrypted ingest (target ≤ 15 %%), %.1f %% to plaintext import; verify %.0f records/s (target ≥ 50000); a checkpoint takes %.1f ms and follows commits within 1 s",
+                             result.encryptedIngestOverhead * 100, result.plaintextImportOverhead * 100, result.verifyRecordsPerSecond,
+                             result.checkpointMilliseconds))
+            }
+        }
+
+        func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+}
+
+struct BenchLedgerReport: Codable {
+    var messages: Int
+    var encryptedIngestSecondsClear: Double
+    var encryptedIngestSecondsSealed: Double
+    var encryptedIngestOverhead: Double
+    var plaintextImportSecondsClear: Double
+    var plaintextImportSecondsSealed: Double
+    var plaintextImportOverhead: Double
+    var checkpointMilliseconds: Double
+    var checkpointIntervalSeconds: Double
+    var verifyRecordsPerSecond: Double
 }
 
 struct RSAFigures: Codable {

@@ -69,12 +69,12 @@ struct DemoCommand: AsyncParsableCommand {
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
                 ClosureService(name: "pull") { await pulling.run() },
                 ClosureService(name: "checkpoints") {
-                    // A signed checkpoint follows new leaves within two seconds.
+                    // A signed checkpoint follows new leaves within a second.
                     while !Task.isCancelled {
                         do { try await store.writeCheckpoint(signingKey: signingKey) } catch {
                             logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
                         }
-                        try await Task.sleep(for: .seconds(2))
+                        try await Task.sleep(for: .seconds(1))
                     }
                 },
                 corpService,
