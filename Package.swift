@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage",
+                "ArchiveModel", "WeCom", "Storage", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Crypto
+import Ingest
 import Storage
 
 /// Options every command that touches an archive shares.
@@ -45,5 +46,22 @@ struct ArchiveOptions: ParsableArguments {
     /// The checkpoint signing key (created on first use).
     func signingKey() throws -> Curve25519.Signing.PrivateKey {
         try SigningKeyFile.loadOrCreate(signingKeyURL)
+    }
+}
+
+/// Where checkpoints get third-party time-stamps.
+struct CheckpointOptions: ParsableArguments {
+    @Option(help: "RFC 3161 time-stamp authority URL; each checkpoint gets a token over its signed note.")
+    var tsaURL: String?
+
+    func validate() throws {
+        if let tsaURL, URL(string: tsaURL)?.scheme == nil { throw ValidationError("--tsa-url must be a URL such as http://tsa.example.com/") }
+    }
+
+    /// The time-stamping step for `writeCheckpoint`, or `nil` without a TSA.
+    var timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)? {
+        guard let tsaURL, let url = URL(string: tsaURL) else { return nil }
+        let authority = TimestampAuthority(url: url)
+        return { digest in try await authority.timestamp(sha256: digest) }
     }
 }

@@ -17,9 +17,12 @@ import FoundationNetworking
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        var stopped = false
         defer {
-            process.terminate()
-            process.waitUntilExit()
+            if !stopped {
+                process.terminate()
+                process.waitUntilExit()
+            }
         }
         var messages = 0
         for _ in 0..<40 where messages < 100 {
@@ -38,5 +41,15 @@ import FoundationNetworking
         forged.httpBody = Data("<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>".utf8)
         let (_, response) = try await URLSession.shared.data(for: forged)
         #expect((response as? HTTPURLResponse)?.statusCode == 400)
+
+        // The demo's archive verifies: every record, checkpoint and blob.
+        try await Task.sleep(for: .milliseconds(1500))
+        process.terminate()
+        process.waitUntilExit()
+        stopped = true
+        let verified = try CLI.run(["verify", "--data", data, "--json"])
+        let report = try JSONSerialization.jsonObject(with: verified.stdout) as? [String: Any]
+        #expect(verified.status == 0 && report?["ok"] as? Bool == true, "\(verified.stderr)")
+        #expect((report?["checkpoints"] as? Int ?? 0) >= 1 && (report?["messages"] as? Int ?? 0) >= 100)
     }
 }

@@ -20,6 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var checkpointing: CheckpointOptions
     @Option(help: "HTTP port of the console.") var port: Int = 8080
     @Option(help: "HTTP address to bind.") var host: String = "127.0.0.1"
     @Option(help: "Port of the simulated WeCom API (default: --port + 1).") var wecomPort: Int?
@@ -45,6 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         if cursor > 0 { try simulator.produce(Int(cursor)) }
 
         let signingKey = try archive.signingKey()
+        let timestamp = checkpointing.timestamp
         let wecom = FakeWeComServer(archive: simulator)
         let wecomPort = self.wecomPort ?? port + 1
         let callback = try CallbackCrypto(token: "chatledger-demo", encodingAESKey: Self.demoEncodingAESKey(seed: seed),
@@ -71,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
                 ClosureService(name: "checkpoints") {
                     // A signed checkpoint follows new leaves within a second.
                     while !Task.isCancelled {
-                        do { try await store.writeCheckpoint(signingKey: signingKey) } catch {
+                        do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp) } catch {
                             logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
                         }
                         try await Task.sleep(for: .seconds(1))

@@ -12,6 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Archive a GetChatData dump (--chatdata) or decrypted message JSON (--messages). Safe to run again.")
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var checkpointing: CheckpointOptions
     @Option(help: "A file of GetChatData entries, one JSON object per line.") var chatdata: String?
     @Option(help: "Folder of RSA private keys named by publickey_ver (v1.pem, v2.pem…). Default: <data>/keys.")
     var keys: String?
@@ -70,7 +71,11 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         // Seal the new records under a signed checkpoint right away.
-        try await store.writeCheckpoint(signingKey: try archive.signingKey())
+        do {
+            try await store.writeCheckpoint(signingKey: try archive.signingKey(), timestamp: checkpointing.timestamp)
+        } catch {
+            FileHandle.standardError.write(Data("warning: the checkpoint was signed but not time-stamped: \(error)\n".utf8))
+        }
         let report = ImportReport(imported: summary.inserted, duplicate: summary.duplicates, quarantined: summary.quarantined,
                                   mediaStored: mediaStored, mediaFailed: mediaFailed, seconds: elapsed,
                                   messagesPerSecond: elapsed > 0 ? Double(lines.count) / elapsed : 0)
