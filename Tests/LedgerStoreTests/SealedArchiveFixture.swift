@@ -56,7 +56,7 @@ struct SealedArchiveFixture {
     }
 
     /// Flips one bit of a blob column value.
-    func flipByte(table: String, column: String, keyColumn: String, key: DatabaseValueConvertible, at offset: Int = 20) throws {
+    func flipByte(table: String, column: String, keyColumn: String, key: any DatabaseValueConvertible, at offset: Int = 20) throws {
         let data: Data = try value("SELECT \(column) FROM \(table) WHERE \(keyColumn) = ?", [key])!
         var bytes = Array(data)
         bytes[min(offset, bytes.count - 1)] ^= 0x01
