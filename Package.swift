@@ -23,6 +23,7 @@ let package = Package(
     targets: [
         // MARK: - core (pure: no I/O)
         .target(name: "ArchiveModel", swiftSettings: swiftSettings),
+        .target(name: "TextKit", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // MARK: - adapters
@@ -39,10 +40,15 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "ArchiveModel", "Ledger",
+                "ArchiveModel", "Ledger", "TextKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Search",
+            dependencies: ["ArchiveModel", "TextKit", "Storage"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -68,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "chatledger",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger",
+                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +86,12 @@ let package = Package(
 
         // MARK: - tests
         .testTarget(name: "ArchiveModelTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SearchTests",
+            dependencies: ["Search", "Storage", "TextKit", "Ingest", "WeCom", "Simulator", "ArchiveModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "WeComTests", dependencies: ["WeCom", "ArchiveModel", "Simulator"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ArchiveModel", "WeCom"], swiftSettings: swiftSettings),

@@ -7,7 +7,8 @@ extension SQLiteArchiveStore {
         migrator.registerMigration("v1-archive") { db in
             try db.execute(sql: """
                 CREATE TABLE message (
-                    msgid TEXT NOT NULL PRIMARY KEY,
+                    id INTEGER PRIMARY KEY,
+                    msgid TEXT NOT NULL UNIQUE,
                     seq INTEGER NOT NULL,
                     action TEXT NOT NULL,
                     sender TEXT NOT NULL,
@@ -21,8 +22,22 @@ extension SQLiteArchiveStore {
                     recall_target TEXT,
                     recalled_by TEXT,
                     archived_at INTEGER NOT NULL,
-                    leaf_index INTEGER NOT NULL UNIQUE
+                    leaf_index INTEGER NOT NULL UNIQUE,
+                    file_ext TEXT,
+                    has_media INTEGER NOT NULL DEFAULT 0
                 );
+                CREATE INDEX message_msgtype ON message(msgtype);
+                CREATE INDEX message_roomid ON message(roomid) WHERE roomid IS NOT NULL;
+                CREATE INDEX message_file_ext ON message(file_ext) WHERE file_ext IS NOT NULL;
+
+                -- Search index: keyed hashes of unigrams and bigrams (TextKit), no text, no content.
+                CREATE VIRTUAL TABLE message_fts USING fts5(uni, bi, content='', columnsize=0);
+
+                CREATE TABLE conversation_party (
+                    party TEXT NOT NULL,
+                    conversation TEXT NOT NULL,
+                    PRIMARY KEY (party, conversation)
+                ) WITHOUT ROWID;
                 CREATE INDEX message_seq ON message(seq);
                 CREATE INDEX message_time ON message(msgtime);
                 CREATE INDEX message_conversation_time ON message(conversation, msgtime);

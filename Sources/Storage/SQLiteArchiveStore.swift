@@ -14,6 +14,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
     public let origin: String
     /// Whether records are sealed and ledgered; only benchmarks turn it off, to measure what integrity costs.
     package let integrity: Bool
+    /// Keys the search index's tokens.
+    let tokenHasher: SearchTokenHasher
 
     /// Opens (creating and migrating if needed) the archive database at `path`.
     /// - Parameter masterKey: unwraps the data keys; a different key than the archive was created with is refused.
@@ -52,6 +54,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
         }
         self.sealer = integrity ? sealer : .cleartext
         self.origin = origin
+        tokenHasher = SearchTokenHasher.derive(from: sealer.keys[1] ?? sealer.keys[sealer.activeKeyID]!)
     }
 
     static func loadOrigin(db: Database) throws -> String {
@@ -99,10 +102,11 @@ public final class SQLiteArchiveStore: ArchiveStore {
         let now = clock().milliseconds
         let sealer = self.sealer
         let integrity = self.integrity
+        let hasher = tokenHasher
         return try await pool.write { db in
             var summary = CommitSummary()
             (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer,
-                                                                     ledgered: integrity, db: db)
+                                                                     hasher: hasher, ledgered: integrity, db: db)
             for failure in batch.quarantined {
                 try Self.quarantine(failure, source: batch.source, now: now, sealer: sealer, db: db)
                 summary.quarantined += 1
@@ -126,8 +130,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
     ///
     /// Lookups and conversation counters are done once per batch rather than once per message:
     /// this runs on the single writer while other cores decrypt the next batch.
-    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, ledgered: Bool = true,
-                       db: Database) throws -> (inserted: Int, duplicates: Int) {
+    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, hasher: SearchTokenHasher,
+                       ledgered: Bool = true, db: Database) throws -> (inserted: Int, duplicates: Int) {
         // A recall can be archived before the message it recalls; the revoke record remembers its target.
         var recalledBy: [String: String] = [:]
         for message in messages {
@@ -142,17 +146,24 @@ public final class SQLiteArchiveStore: ArchiveStore {
             }
         }
         var conversations: [String: ConversationDelta] = [:]
+        var participants = Set<ConversationParty>()
         var inserted = 0
         var ledger = try LedgerAppender(db: db, enabled: ledgered)
         for message in messages {
             guard try insert(message, recalledBy: recalledBy[message.id.rawValue], leafIndex: ledger.size, archivedAt: now,
-                             sealer: sealer, db: db) else { continue }
+                             sealer: sealer, hasher: hasher, db: db) else { continue }
             try ledger.append(kind: .message, ref: message.id.rawValue,
                               leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw), db: db)
             inserted += 1
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
+                participants.insert(ConversationParty(conversation: conversation.rawValue, party: message.from.rawValue))
+                for party in message.toList { participants.insert(ConversationParty(conversation: conversation.rawValue, party: party.rawValue)) }
             }
+        }
+        for participant in participants {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_party (party, conversation) VALUES (?, ?)")
+                .execute(arguments: [participant.party, participant.conversation])
         }
         for (id, delta) in conversations {
             try db.cachedStatement(sql: """
@@ -165,6 +176,12 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 """).execute(arguments: [id, delta.room, delta.partyA, delta.partyB, delta.first, delta.last, delta.count])
         }
         return (inserted, messages.count - inserted)
+    }
+
+    /// Who takes part in a conversation: what the employee and customer filters of search look up.
+    struct ConversationParty: Hashable {
+        var conversation: String
+        var party: String
     }
 
     /// A conversation's first and last message time and message count within one batch.
@@ -195,7 +212,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
 
     /// Inserts one message and its side facts; `false` when the msgid was already stored.
     private static func insert(_ message: ChatMessage, recalledBy: String?, leafIndex: UInt64, archivedAt now: Int64,
-                               sealer: Sealer, db: Database) throws -> Bool {
+                               sealer: Sealer, hasher: SearchTokenHasher, db: Database) throws -> Bool {
         let id = message.id.rawValue
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM message WHERE msgid = ?"), arguments: [id]) == true {
             return false
@@ -204,16 +221,18 @@ public final class SQLiteArchiveStore: ArchiveStore {
         if case .revoke(let target) = message.content { recallTarget = target.rawValue }
         try db.cachedStatement(sql: """
             INSERT INTO message (msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype,
-                                 body, text, recall_target, recalled_by, archived_at, leaf_index)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 body, text, recall_target, recalled_by, archived_at, leaf_index, file_ext, has_media)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 id, Int64(message.seq), message.action.rawValue, message.from.rawValue,
                 JSONText.array(message.toList.map(\.rawValue)), message.room?.rawValue, message.conversation?.rawValue,
                 message.time.milliseconds, message.msgtype,
                 Data(try sealer.seal(message.raw, context: SealContext.body(id))),
                 Data(try sealer.seal(Array(message.searchableText.utf8), context: SealContext.text(id))),
-                recallTarget, recalledBy, now, Int64(leafIndex),
+                recallTarget, recalledBy, now, Int64(leafIndex), message.content.fileExtension,
+                !message.content.mediaReferences.isEmpty,
             ])
+        try SearchIndexWriter.add(rowID: db.lastInsertedRowID, text: message.searchableText, hasher: hasher, db: db)
         switch message.content {
         case .revoke(let target):
             try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ?")

@@ -1,0 +1,58 @@
+import ArchiveModel
+import Foundation
+
+/// A search as the CLI and the console ask for it.
+public struct SearchRequest: Sendable, Hashable {
+    public var text: String = ""
+    /// Employee userids or names; a message matches when its conversation involves any of them.
+    public var employees: [String] = []
+    /// Department ids; their sub-departments are included.
+    public var departments: [Int64] = []
+    /// External contact ids or names.
+    public var customers: [String] = []
+    public var rooms: [String] = []
+    public var conversations: [String] = []
+    public var since: Date?
+    public var until: Date?
+    public var msgtypes: [String] = []
+    public var fileExtensions: [String] = []
+    public var hasMedia: Bool?
+    public var recalled: Bool?
+    public var newestFirst = true
+    public var limit = 20
+    public var offset = 0
+
+    public init() {}
+}
+
+/// One hit: the message and a snippet with the matches marked 【like this】.
+public struct SearchHit: Sendable {
+    public var message: StoredMessageSummary
+    public var snippet: String
+}
+
+/// The fields a result list shows.
+public struct StoredMessageSummary: Sendable, Hashable {
+    public var msgid: String
+    public var seq: UInt64
+    public var msgtime: Int64
+    public var from: String
+    public var toList: [String]
+    public var roomid: String
+    public var msgtype: String
+    public var conversation: String?
+    public var recalled: Bool
+}
+
+public struct SearchResult: Sendable {
+    public var total: Int
+    public var totalIsLowerBound: Bool
+    public var hits: [SearchHit]
+}
+
+/// A request that cannot be run as given, with what to change.
+public struct SearchError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,72 @@
+import ArchiveModel
+import Foundation
+import Storage
+import TextKit
+
+/// Runs searches: parses the terms, normalizes and tokenizes them (TextKit), resolves people and
+/// departments to ids, asks the store, and builds snippets from the unsealed text.
+public struct SearchService: Sendable {
+    public var store: any SearchableArchive
+
+    public init(store: any SearchableArchive) { self.store = store }
+
+    public static let maximumLimit = 1000
+
+    public func search(_ request: SearchRequest) async throws -> SearchResult {
+        guard (1...Self.maximumLimit).contains(request.limit) else {
+            throw SearchError("limit must be between 1 and \(Self.maximumLimit)")
+        }
+        guard request.offset >= 0 else { throw SearchError("offset must not be negative") }
+        if let since = request.since, let until = request.until, since >= until {
+            throw SearchError("since must be before until")
+        }
+        let parsed = SearchQueryParser.parse(request.text)
+        guard let query = try await plan(request, parsed: parsed) else {
+            return SearchResult(total: 0, totalIsLowerBound: false, hits: [])
+        }
+        let page = try await store.search(query)
+        let terms = parsed.highlightTerms
+        let hits = page.messages.map { message in
+            SearchHit(message: Self.summary(message), snippet: Highlighter.snippet(message.searchableText, terms: terms))
+        }
+        return SearchResult(total: page.total, totalIsLowerBound: page.totalIsLowerBound, hits: hits)
+    }
+
+    /// The store query, or `nil` when a filter names nobody (nothing can match).
+    func plan(_ request: SearchRequest, parsed: ParsedQuery) async throws -> MessageQuery? {
+        var query = MessageQuery()
+        query.clauses = parsed.clauses.map { $0.compactMap(SearchTokenizer.term) }.filter { !$0.isEmpty }
+        query.excluded = parsed.excluded.compactMap(SearchTokenizer.term)
+        if !request.employees.isEmpty || !request.departments.isEmpty {
+            var ids: [String] = []
+            for employee in request.employees { ids += try await store.parties(matching: employee, kind: .employee) + [employee] }
+            for department in request.departments { ids += try await store.employees(inDepartment: department) }
+            guard !ids.isEmpty else { return nil }
+            query.partyGroups.append(Array(Set(ids)).sorted())
+        }
+        if !request.customers.isEmpty {
+            var ids: [String] = []
+            for customer in request.customers { ids += try await store.parties(matching: customer, kind: .externalContact) + [customer] }
+            query.partyGroups.append(Array(Set(ids)).sorted())
+        }
+        if !request.rooms.isEmpty { query.rooms = request.rooms }
+        if !request.conversations.isEmpty { query.conversations = request.conversations }
+        query.since = request.since.map { WeComTime(date: $0).milliseconds }
+        query.until = request.until.map { WeComTime(date: $0).milliseconds }
+        if !request.msgtypes.isEmpty { query.msgtypes = request.msgtypes }
+        if !request.fileExtensions.isEmpty { query.fileExtensions = request.fileExtensions }
+        query.hasMedia = request.hasMedia
+        query.recalled = request.recalled
+        query.newestFirst = request.newestFirst
+        query.limit = request.limit
+        query.offset = request.offset
+        return query
+    }
+
+    public static func summary(_ message: StoredMessage) -> StoredMessageSummary {
+        StoredMessageSummary(
+            msgid: message.id.rawValue, seq: message.seq, msgtime: message.time.milliseconds, from: message.from.rawValue,
+            toList: message.toList.map(\.rawValue), roomid: message.room?.rawValue ?? "", msgtype: message.msgtype,
+            conversation: message.conversation?.rawValue, recalled: message.recalledBy != nil)
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+import TextKit
+
+@Suite struct TextNormalizerTests {
+    @Test(arguments: [
+        ("ＶＸ：ｗｅｉｘｉｎ１２３", "vx:weixin123"),
+        ("保本保息", "保本保息"),
+        ("穩賺不賠，私下轉賬", "稳赚不赔,私下转账"),
+        ("iPhone 15 PRO", "iphone 15 pro"),
+        ("①②", "12"),
+        ("飛單", "飞单"),
+    ])
+    func normalizes(input: String, expected: String) {
+        #expect(TextNormalizer.normalizedString(input) == expected)
+    }
+
+    @Test func originsPointBackToTheOriginalCharacters() {
+        let normalized = TextNormalizer.normalize("a㍿b")
+        #expect(normalized.string == "a株式会社b")
+        #expect(normalized.origins == [0, 1, 1, 1, 1, 2])
+    }
+}
+
+@Suite struct SearchTokenizerTests {
+    @Test func documentsGiveUnigramsAndOverlappingBigrams() {
+        let tokens = SearchTokenizer.document("保本Ａ")
+        #expect(tokens.unigrams == ["保", "本", "a"])
+        #expect(tokens.bigrams == ["保本", "本a"])
+    }
+
+    @Test func termsBecomeAUnigramOrABigramPhrase() {
+        #expect(SearchTokenizer.term("單") == .unigram("单"))
+        #expect(SearchTokenizer.term("稳赚不赔") == .bigramPhrase(["稳赚", "赚不", "不赔"]))
+        #expect(SearchTokenizer.term("") == nil)
+    }
+}
+
+@Suite struct HighlighterTests {
+    @Test func snippetsMarkMatchesInTheOriginalText() {
+        let text = "您好，這款產品保本保息，穩賺不賠"
+        #expect(Highlighter.snippet(text, terms: ["保本", "稳赚"]) == "您好，這款產品【保本】保息，【穩賺】不賠")
+        #expect(Highlighter.contains(text, "产品保本"))
+        #expect(!Highlighter.contains(text, "保本保本"))
+    }
+
+    @Test func longTextIsCutAroundTheFirstMatch() {
+        let text = String(repeating: "前文", count: 50) + "飞单" + String(repeating: "后文", count: 50)
+        let snippet = Highlighter.snippet(text, terms: ["飞单"], width: 20)
+        #expect(snippet.hasPrefix("…") && snippet.hasSuffix("…") && snippet.contains("【飞单】"))
+    }
+}
