@@ -75,3 +75,14 @@ extension SQLiteArchiveStore {
         }
     }
 }
+
+extension SQLiteArchiveStore {
+    /// Bytes used by the search index and by the sealed message bodies (SQLite's dbstat).
+    public func storageSizes() async throws -> (index: Int, bodies: Int) {
+        try await pool.read { db in
+            let index = try Int.fetchOne(db, sql: "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'message_fts%'") ?? 0
+            let bodies = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(body)), 0) FROM message") ?? 0
+            return (index, bodies)
+        }
+    }
+}

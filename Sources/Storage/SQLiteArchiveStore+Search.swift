@@ -139,7 +139,8 @@ struct SearchSQL {
         let from: String
         var fromArguments: [any DatabaseValueConvertible] = []
         if let positive, !selective {
-            from = "message_fts JOIN message m ON m.id = message_fts.rowid"
+            // CROSS JOIN keeps FTS5 as the outer loop: the planner must never probe MATCH row by row.
+            from = "message_fts CROSS JOIN message m ON m.id = message_fts.rowid"
             conditions.insert("message_fts MATCH ?", at: 0)
             fromArguments.append(positive)
         } else {
