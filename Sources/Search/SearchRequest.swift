@@ -4,7 +4,7 @@ import Foundation
 /// A search as the CLI and the console ask for it.
 public struct SearchRequest: Sendable, Hashable {
     public var text: String = ""
-    /// Employee userids or names; a message matches when its conversation involves any of them.
+    /// Employee userids or names; a message matches when any of them sent or received it.
     public var employees: [String] = []
     /// Department ids; their sub-departments are included.
     public var departments: [Int64] = []

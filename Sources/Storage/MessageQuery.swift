@@ -9,7 +9,7 @@ public struct MessageQuery: Sendable, Hashable {
     public var clauses: [[SearchTokenizer.TermTokens]] = []
     /// No message matching any of these is returned.
     public var excluded: [SearchTokenizer.TermTokens] = []
-    /// Each group: the message's conversation involves at least one of these party ids (all groups must hold).
+    /// Each group: the message was sent or received by at least one of these party ids (all groups must hold).
     public var partyGroups: [[String]] = []
     public var rooms: [String]?
     public var conversations: [String]?

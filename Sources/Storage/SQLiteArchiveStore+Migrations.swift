@@ -30,14 +30,9 @@ extension SQLiteArchiveStore {
                 CREATE INDEX message_roomid ON message(roomid) WHERE roomid IS NOT NULL;
                 CREATE INDEX message_file_ext ON message(file_ext) WHERE file_ext IS NOT NULL;
 
-                -- Search index: keyed hashes of unigrams and bigrams (TextKit), no text, no content.
-                CREATE VIRTUAL TABLE message_fts USING fts5(uni, bi, content='', columnsize=0);
-
-                CREATE TABLE conversation_party (
-                    party TEXT NOT NULL,
-                    conversation TEXT NOT NULL,
-                    PRIMARY KEY (party, conversation)
-                ) WITHOUT ROWID;
+                -- Search index: keyed hashes of unigrams and bigrams (TextKit), and of who took part
+                -- (sender, recipients, group, conversation); no text, no content.
+                CREATE VIRTUAL TABLE message_fts USING fts5(uni, bi, who, content='', columnsize=0);
                 CREATE INDEX message_seq ON message(seq);
                 CREATE INDEX message_time ON message(msgtime);
                 CREATE INDEX message_conversation_time ON message(conversation, msgtime);

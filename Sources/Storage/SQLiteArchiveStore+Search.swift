@@ -45,14 +45,18 @@ extension SQLiteArchiveStore {
         let sealer = self.sealer
         let hasher = tokenHasher
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, text FROM message WHERE msgid = ?", arguments: [msgid.rawValue]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, text, sender, tolist, roomid, conversation FROM message WHERE msgid = ?",
+                                             arguments: [msgid.rawValue]) else {
                 throw StorageError("no message \(msgid) in this archive")
             }
             let rowID: Int64 = row["id"]
+            let recipients = try JSONDecoder().decode([String].self, from: Data((row["tolist"] as String).utf8))
+            let participants = SearchIndexWriter.Participants(parties: [row["sender"] as String] + recipients, room: row["roomid"],
+                                                              conversation: row["conversation"])
             let old = String(decoding: try sealer.open(Array(row["text"] as Data), context: SealContext.text(msgid.rawValue)), as: UTF8.self)
             let combined = old.isEmpty ? text : old + "\n" + text
-            try SearchIndexWriter.remove(rowID: rowID, text: old, hasher: hasher, db: db)
-            try SearchIndexWriter.add(rowID: rowID, text: combined, hasher: hasher, db: db)
+            try SearchIndexWriter.remove(rowID: rowID, text: old, participants: participants, hasher: hasher, db: db)
+            try SearchIndexWriter.add(rowID: rowID, text: combined, participants: participants, hasher: hasher, db: db)
             try db.execute(sql: "UPDATE message SET text = ? WHERE id = ?",
                            arguments: [Data(try sealer.seal(Array(combined.utf8), context: SealContext.text(msgid.rawValue))), rowID])
         }
@@ -80,9 +84,9 @@ extension SQLiteArchiveStore {
     }
 }
 
-/// The SQL of a ``MessageQuery``: drive from the FTS index when terms are given and no selective
-/// filter is, so `ORDER BY rowid` streams newest matches first; otherwise drive from the message
-/// table's indexes and check FTS membership.
+/// The SQL of a ``MessageQuery``: terms, people, groups and conversations are all FTS tokens, so FTS5
+/// intersects their posting lists and `ORDER BY rowid` streams the newest matches first; other filters
+/// are checked on the joined message row. Without any of those, the message table's indexes serve.
 struct SearchSQL {
     var page = ""
     var pageArguments = StatementArguments()
@@ -94,22 +98,17 @@ struct SearchSQL {
         var arguments: [any DatabaseValueConvertible] = []
         func list(_ values: [String]) -> String { Array(repeating: "?", count: values.count).joined(separator: ",") }
 
-        let positive = Self.expression(query.clauses, hasher: hasher)
+        // People, groups and conversations are FTS tokens too, so FTS intersects them with the terms.
+        var clauses = query.clauses.map { clause in clause.map { Self.term($0, hasher: hasher) } }
+        for group in query.partyGroups { clauses.append(group.map { "who : " + hasher.token(SearchIndexWriter.partyToken($0)) }) }
+        if let rooms = query.rooms { clauses.append(rooms.map { "who : " + hasher.token(SearchIndexWriter.roomToken($0)) }) }
+        if let conversations = query.conversations {
+            clauses.append(conversations.map { "who : " + hasher.token(SearchIndexWriter.conversationToken($0)) })
+        }
+        let positive = Self.expression(clauses)
         if !query.excluded.isEmpty {
             conditions.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
             arguments.append(query.excluded.map { Self.term($0, hasher: hasher) }.joined(separator: " OR "))
-        }
-        for group in query.partyGroups {
-            conditions.append("m.conversation IN (SELECT conversation FROM conversation_party WHERE party IN (\(list(group))))")
-            arguments += group
-        }
-        if let rooms = query.rooms {
-            conditions.append("m.roomid IN (\(list(rooms)))")
-            arguments += rooms
-        }
-        if let conversations = query.conversations {
-            conditions.append("m.conversation IN (\(list(conversations)))")
-            arguments += conversations
         }
         if let since = query.since {
             conditions.append("m.msgtime >= ?")
@@ -135,20 +134,15 @@ struct SearchSQL {
             conditions.append(recalled ? "m.recalled_by IS NOT NULL" : "m.recalled_by IS NULL")
         }
         let direction = query.newestFirst ? "DESC" : "ASC"
-        let selective = !query.partyGroups.isEmpty || query.rooms != nil || query.conversations != nil
         let from: String
         var fromArguments: [any DatabaseValueConvertible] = []
-        if let positive, !selective {
+        if let positive {
             // CROSS JOIN keeps FTS5 as the outer loop: the planner must never probe MATCH row by row.
             from = "message_fts CROSS JOIN message m ON m.id = message_fts.rowid"
             conditions.insert("message_fts MATCH ?", at: 0)
             fromArguments.append(positive)
         } else {
             from = "message m"
-            if let positive {
-                conditions.insert("m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)", at: 0)
-                fromArguments.append(positive)
-            }
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let order = from.hasPrefix("message_fts") ? "message_fts.rowid \(direction)" : "m.id \(direction)"
@@ -158,9 +152,9 @@ struct SearchSQL {
         countArguments = StatementArguments(fromArguments + arguments + [query.countLimit + 1])
     }
 
-    /// `(a OR b) AND (c)` over column-filtered phrases.
-    static func expression(_ clauses: [[SearchTokenizer.TermTokens]], hasher: SearchTokenHasher) -> String? {
-        let parts = clauses.filter { !$0.isEmpty }.map { clause in "(" + clause.map { term($0, hasher: hasher) }.joined(separator: " OR ") + ")" }
+    /// `(a OR b) AND (c)`.
+    static func expression(_ clauses: [[String]]) -> String? {
+        let parts = clauses.filter { !$0.isEmpty }.map { "(" + $0.joined(separator: " OR ") + ")" }
         return parts.isEmpty ? nil : parts.joined(separator: " AND ")
     }
 

@@ -146,7 +146,6 @@ public final class SQLiteArchiveStore: ArchiveStore {
             }
         }
         var conversations: [String: ConversationDelta] = [:]
-        var participants = Set<ConversationParty>()
         var inserted = 0
         var ledger = try LedgerAppender(db: db, enabled: ledgered)
         for message in messages {
@@ -157,13 +156,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
             inserted += 1
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
-                participants.insert(ConversationParty(conversation: conversation.rawValue, party: message.from.rawValue))
-                for party in message.toList { participants.insert(ConversationParty(conversation: conversation.rawValue, party: party.rawValue)) }
             }
-        }
-        for participant in participants {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_party (party, conversation) VALUES (?, ?)")
-                .execute(arguments: [participant.party, participant.conversation])
         }
         for (id, delta) in conversations {
             try db.cachedStatement(sql: """
@@ -176,12 +169,6 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 """).execute(arguments: [id, delta.room, delta.partyA, delta.partyB, delta.first, delta.last, delta.count])
         }
         return (inserted, messages.count - inserted)
-    }
-
-    /// Who takes part in a conversation: what the employee and customer filters of search look up.
-    struct ConversationParty: Hashable {
-        var conversation: String
-        var party: String
     }
 
     /// A conversation's first and last message time and message count within one batch.
@@ -232,7 +219,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 recallTarget, recalledBy, now, Int64(leafIndex), message.content.fileExtension,
                 !message.content.mediaReferences.isEmpty,
             ])
-        try SearchIndexWriter.add(rowID: db.lastInsertedRowID, text: message.searchableText, hasher: hasher, db: db)
+        try SearchIndexWriter.add(rowID: db.lastInsertedRowID, text: message.searchableText,
+                                  participants: SearchIndexWriter.Participants(message), hasher: hasher, db: db)
         switch message.content {
         case .revoke(let target):
             try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ?")

@@ -14,6 +14,7 @@ struct SearchFixture: Sendable {
         var msgid: String
         var text: String
         var from: String
+        var parties: Set<String>
         var room: String
         var conversation: String?
         var time: Int64
@@ -49,7 +50,8 @@ struct SearchFixture: Sendable {
             for party in message.toList { participants[conversation, default: []].insert(party.rawValue) }
         }
         let truth = decoded.map {
-            Truth(msgid: $0.id.rawValue, text: $0.searchableText, from: $0.from.rawValue, room: $0.room?.rawValue ?? "",
+            Truth(msgid: $0.id.rawValue, text: $0.searchableText, from: $0.from.rawValue,
+                  parties: Set([$0.from.rawValue] + $0.toList.map(\.rawValue)), room: $0.room?.rawValue ?? "",
                   conversation: $0.conversation?.rawValue, time: $0.time.milliseconds, msgtype: $0.msgtype,
                   fileExtension: $0.content.fileExtension, hasMedia: !$0.content.mediaReferences.isEmpty,
                   recalled: recalledIDs.contains($0.id.rawValue))
@@ -106,7 +108,7 @@ struct SearchFixture: Sendable {
         return Set(fixture.truth.filter { message in
             guard parsed.clauses.allSatisfy({ clause in clause.contains { Highlighter.contains(message.text, $0) } }) else { return false }
             guard !parsed.excluded.contains(where: { Highlighter.contains(message.text, $0) }) else { return false }
-            let parties = message.conversation.flatMap { fixture.participants[$0] } ?? []
+            let parties = message.parties
             if !employees.isEmpty && parties.isDisjoint(with: employees) { return false }
             if !customers.isEmpty && parties.isDisjoint(with: customers) { return false }
             if !request.rooms.isEmpty && !request.rooms.contains(message.room) { return false }
