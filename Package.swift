@@ -24,6 +24,7 @@ let package = Package(
         // MARK: - core (pure: no I/O)
         .target(name: "ArchiveModel", swiftSettings: swiftSettings),
         .target(name: "TextKit", swiftSettings: swiftSettings),
+        .target(name: "Risk", dependencies: ["TextKit", "ArchiveModel"], swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // MARK: - adapters
@@ -74,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "chatledger",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit",
+                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -92,6 +93,7 @@ let package = Package(
             dependencies: ["Search", "Storage", "TextKit", "Ingest", "WeCom", "Simulator", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "WeComTests", dependencies: ["WeCom", "ArchiveModel", "Simulator"], swiftSettings: swiftSettings),

@@ -1,0 +1,120 @@
+/// A compiled policy: every lexicon term and proximity term in one Aho–Corasick automaton over the
+/// evasion-normalized text, plus number patterns, negation and disclosure awareness and exceptions.
+///
+/// Build once per policy version and share: scanning is pure and thread-safe.
+public struct RiskScanner: Sendable {
+    public let policy: Policy
+
+    struct Term: Sendable {
+        enum Role: Sendable { case lexicon(Int), proximityFirst(Int), proximitySecond(Int), exception, cue }
+        var role: Role
+        var latinWord: Bool
+    }
+
+    let automaton: AhoCorasick
+    let terms: [Term]
+
+    public init(policy: Policy) {
+        self.policy = policy
+        var patterns: [[Unicode.Scalar]] = []
+        var terms: [Term] = []
+        func add(_ text: String, _ role: Term.Role, latinWholeWord: Bool) {
+            let scalars = MatchView.compact(text).scalars
+            guard !scalars.isEmpty else { return }
+            patterns.append(scalars)
+            terms.append(Term(role: role, latinWord: latinWholeWord && scalars.allSatisfy { $0.isASCII }))
+        }
+        for (index, rule) in policy.lexicons.enumerated() {
+            for term in rule.terms { add(term, .lexicon(index), latinWholeWord: rule.wholeLatinWords) }
+        }
+        for (index, rule) in policy.proximity.enumerated() {
+            for term in rule.first { add(term, .proximityFirst(index), latinWholeWord: true) }
+            for term in rule.second { add(term, .proximitySecond(index), latinWholeWord: true) }
+        }
+        for phrase in policy.exceptions { add(phrase, .exception, latinWholeWord: false) }
+        // Cues run straight into the id that follows (wx:li_ming → wxliming in the compact view): no word boundary.
+        for cue in PatternScanner.wechatCues + PatternScanner.qqCues { add(cue, .cue, latinWholeWord: false) }
+        automaton = AhoCorasick(patterns: patterns)
+        self.terms = terms
+    }
+
+    /// Scans text as `direction` describes it: `.staffToCustomer` applies every rule, `.any` only the
+    /// rules that watch every sender.
+    public func scan(_ text: String, sentBy sender: Direction = .staffToCustomer) -> [RiskHit] {
+        let view = MatchView.compact(text)
+        let characters = Array(text)
+        // Whole Latin words: the meaningful neighbours (noise skipped) must not be Latin letters, so `sb` is not found in `U*S*B`.
+        let matches = automaton.matches(in: view.scalars).filter { match in
+            guard terms[match.pattern].latinWord else { return true }
+            let before = match.range.lowerBound > 0 ? view.scalars[match.range.lowerBound - 1] : " "
+            let after = match.range.upperBound < view.scalars.count ? view.scalars[match.range.upperBound] : " "
+            return !(before.isASCII && before.properties.isAlphabetic) && !(after.isASCII && after.properties.isAlphabetic)
+        }
+        func applies(_ direction: Direction) -> Bool { direction == .any || sender == .staffToCustomer }
+
+        var hits: [RiskHit] = []
+        let exceptionSpans = matches.filter { if case .exception = terms[$0.pattern].role { true } else { false } }.map(\.range)
+        let clauses = ClauseMap(characters)
+        var promiseSpans: [Range<Int>] = []
+        for match in matches {
+            guard case .lexicon(let index) = terms[match.pattern].role else { continue }
+            let rule = policy.lexicons[index]
+            guard applies(rule.direction) else { continue }
+            if rule.negationAware { promiseSpans.append(match.range) }
+        }
+        for match in matches {
+            guard case .lexicon(let index) = terms[match.pattern].role else { continue }
+            let rule = policy.lexicons[index]
+            guard applies(rule.direction), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
+            let (start, end) = view.span(match.range)
+            if rule.negationAware && Negation.cancels(hit: match.range, view: view, characters: characters, clauses: clauses,
+                                                      otherHits: promiseSpans) { continue }
+            hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
+                                match: String(characters[start..<end]), start: start, end: end))
+        }
+        for (index, rule) in policy.proximity.enumerated() where applies(rule.direction) {
+            let firsts = matches.filter { if case .proximityFirst(index) = terms[$0.pattern].role { true } else { false } }
+            let seconds = matches.filter { if case .proximitySecond(index) = terms[$0.pattern].role { true } else { false } }
+            for first in firsts {
+                guard let second = seconds.first(where: { second in
+                    second.range.lowerBound >= first.range.upperBound && second.range.lowerBound - first.range.upperBound <= rule.within
+                        || first.range.lowerBound >= second.range.upperBound && first.range.lowerBound - second.range.upperBound <= rule.within
+                }) else { continue }
+                let range = min(first.range.lowerBound, second.range.lowerBound)..<max(first.range.upperBound, second.range.upperBound)
+                let (start, end) = view.span(range)
+                if rule.category == .falsePromise,
+                   Negation.cancels(hit: range, view: view, characters: characters, clauses: clauses, otherHits: promiseSpans) { continue }
+                hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
+                                    match: String(characters[start..<end]), start: start, end: end))
+                break
+            }
+        }
+        let cues = matches.compactMap { match -> PatternScanner.Cue? in
+            guard case .cue = terms[match.pattern].role else { return nil }
+            let cue = String(String.UnicodeScalarView(view.scalars[match.range]))
+            return PatternScanner.Cue(compactEnd: match.range.upperBound, originalEnd: view.span(match.range).end,
+                                      qq: PatternScanner.qqCues.contains(cue))
+        }
+        for rule in policy.patterns where applies(rule.direction) {
+            for span in PatternScanner.find(rule.kind, in: text, view: view, cues: cues) {
+                hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
+                                    match: String(characters[span.start..<span.end]), start: span.start, end: span.end))
+            }
+        }
+        return Self.deduplicated(hits)
+    }
+
+    /// Keeps, per category, the longest of overlapping hits; sorted by position.
+    static func deduplicated(_ hits: [RiskHit]) -> [RiskHit] {
+        var kept: [RiskHit] = []
+        for hit in hits.sorted(by: { ($0.end - $0.start) > ($1.end - $1.start) }) {
+            if kept.contains(where: { $0.category == hit.category && $0.start < hit.end && hit.start < $0.end }) { continue }
+            kept.append(hit)
+        }
+        return kept.sorted { ($0.start, $0.rule) < ($1.start, $1.rule) }
+    }
+}
+
+extension Character {
+    var isASCIILetter: Bool { isASCII && isLetter }
+}
