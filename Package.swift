@@ -53,9 +53,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Alerts",
+            dependencies: [
+                "ArchiveModel", "Storage", "WeCom", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Ingest",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ledger",
+                "ArchiveModel", "WeCom", "Storage", "Ledger", "Risk",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -75,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "chatledger",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk",
+                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -91,6 +99,12 @@ let package = Package(
         .testTarget(
             name: "SearchTests",
             dependencies: ["Search", "Storage", "TextKit", "Ingest", "WeCom", "Simulator", "ArchiveModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AlertsTests",
+            dependencies: ["Alerts", "Ingest", "Risk", "Storage", "WeCom", "Simulator", "ArchiveModel",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),

@@ -15,6 +15,8 @@ public struct IngestPipeline: Sendable {
     public var source: String
     public var parallelism: Int
     public var logger: Logger
+    /// Scans every message before it is sealed; `nil` archives without risk analysis.
+    public var risk: RiskAnalysis?
 
     public init(store: any ArchiveStore, opener: EnvelopeOpener, source: String = "wecom",
                 parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -24,6 +26,7 @@ public struct IngestPipeline: Sendable {
         self.source = source
         self.parallelism = parallelism
         self.logger = logger
+        self.risk = nil
     }
 
     /// Archives one GetChatData batch and moves the cursor to its highest seq.
@@ -68,7 +71,7 @@ public struct IngestPipeline: Sendable {
 
     /// One line of a GetChatData dump after the parallel step.
     enum LineOutcome: Sendable {
-        case opened(ChatDataItem, ChatMessage)
+        case opened(ChatDataItem, ChatMessage, [StoredRiskHit])
         case failed(ChatDataItem, WeComError)
         case alreadyStored
         case unreadable([UInt8])
@@ -78,10 +81,11 @@ public struct IngestPipeline: Sendable {
     /// - Returns: the batch to commit and how many lines were already stored.
     func prepare(lines: [[UInt8]], after previous: UInt64) async -> (IngestBatch, Int) {
         let opener = self.opener
+        let risk = self.risk
         let outcomes = await parallelMap(lines, parallelism: parallelism) { line -> LineOutcome in
             guard let item = (try? JSONValue.parse(line)).flatMap(ChatDataItem.init(json:)) else { return .unreadable(line) }
             guard item.seq > previous else { return .alreadyStored }
-            return Self.open(item, with: opener)
+            return Self.open(item, with: opener, risk: risk)
         }
         var skipped = 0
         var unreadable: [QuarantineFailure] = []
@@ -103,13 +107,15 @@ public struct IngestPipeline: Sendable {
     /// Opens `items` on all cores and builds the batch to commit; pure CPU work.
     func prepare(_ items: [ChatDataItem], unreadable: [QuarantineFailure], after previous: UInt64) async -> IngestBatch {
         let opener = self.opener
-        let outcomes = await parallelMap(items, parallelism: parallelism) { Self.open($0, with: opener) }
+        let risk = self.risk
+        let outcomes = await parallelMap(items, parallelism: parallelism) { Self.open($0, with: opener, risk: risk) }
         return batch(from: outcomes, unreadable: unreadable, after: previous)
     }
 
-    static func open(_ item: ChatDataItem, with opener: EnvelopeOpener) -> LineOutcome {
+    static func open(_ item: ChatDataItem, with opener: EnvelopeOpener, risk: RiskAnalysis?) -> LineOutcome {
         do {
-            return .opened(item, try opener.open(item))
+            let message = try opener.open(item)
+            return .opened(item, message, risk?.hits(in: message) ?? [])
         } catch {
             return .failed(item, error)
         }
@@ -118,12 +124,14 @@ public struct IngestPipeline: Sendable {
     private func batch(from outcomes: [LineOutcome], unreadable: [QuarantineFailure], after previous: UInt64) -> IngestBatch {
         var seqs: [UInt64] = []
         var messages: [ChatMessage] = []
+        var hits: [MessageID: [StoredRiskHit]] = [:]
         var failures = unreadable
         for outcome in outcomes {
             switch outcome {
-            case .opened(let item, let message):
+            case .opened(let item, let message, let found):
                 seqs.append(item.seq)
                 messages.append(message)
+                if !found.isEmpty { hits[message.id] = found }
             case .failed(let item, let error):
                 seqs.append(item.seq)
                 failures.append(QuarantineFailure(seq: item.seq, msgid: item.msgid, kind: .envelope,
@@ -142,13 +150,15 @@ public struct IngestPipeline: Sendable {
             ])
         }
         return IngestBatch(source: source, messages: messages, quarantined: failures, cursor: seqs.last,
-                           gaps: Self.gaps(in: seqs, after: previous))
+                           gaps: Self.gaps(in: seqs, after: previous), riskHits: hits, policyVersion: risk?.policyVersion ?? 0,
+                           alertChannels: risk?.channels ?? [])
     }
 
     /// Archives decrypted message JSON lines (`import --messages`); lines that do not decode are quarantined.
     public func importMessages(_ lines: [[UInt8]], batchSize: Int = 2000,
                                progress: @Sendable (Int) -> Void = { _ in }) async throws -> CommitSummary {
         let decoder = opener.decoder
+        let risk = self.risk
         var total = CommitSummary()
         var inFlight: IngestBatch?
         var done = 0
@@ -157,13 +167,19 @@ public struct IngestPipeline: Sendable {
             let toCommit = inFlight
             async let committed = commitIfAny(toCommit)
             let results = await parallelMap(chunk, parallelism: parallelism) { line in
-                Result { () throws(WeComError) -> ChatMessage in try decoder.decode(line, seq: 0) }
+                Result { () throws(WeComError) -> (ChatMessage, [StoredRiskHit]) in
+                    let message = try decoder.decode(line, seq: 0)
+                    return (message, risk?.hits(in: message) ?? [])
+                }
             }
             var messages: [ChatMessage] = []
+            var hits: [MessageID: [StoredRiskHit]] = [:]
             var failures: [QuarantineFailure] = []
             for (line, result) in zip(chunk, results) {
                 switch result {
-                case .success(let message): messages.append(message)
+                case .success(let (message, found)):
+                    messages.append(message)
+                    if !found.isEmpty { hits[message.id] = found }
                 case .failure(let error):
                     failures.append(QuarantineFailure(seq: nil, msgid: nil, kind: .message, reasonCode: error.code.rawValue,
                                                       reason: error.message, payload: line))
@@ -172,7 +188,8 @@ public struct IngestPipeline: Sendable {
             total = total + (try await committed)
             done += chunk.count
             progress(done)
-            inFlight = IngestBatch(source: "import", messages: messages, quarantined: failures)
+            inFlight = IngestBatch(source: "import", messages: messages, quarantined: failures, riskHits: hits,
+                                   policyVersion: risk?.policyVersion ?? 0, alertChannels: risk?.channels ?? [])
         }
         return total + (try await commitIfAny(inFlight))
     }

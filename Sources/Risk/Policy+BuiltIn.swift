@@ -60,6 +60,6 @@ extension Policy {
             PatternRule(id: "data-leak.id-card", kind: .idCard, category: .dataLeak, severity: .critical),
             PatternRule(id: "data-leak.bank-card", kind: .bankCard, category: .dataLeak, severity: .critical),
         ],
-        allowedLinkDomains: ["work.weixin.qq.com", "doc.weixin.qq.com", "weixin.qq.com", "qq.com"],
+        allowedLinkDomains: ["work.weixin.qq.com", "doc.weixin.qq.com", "weixin.qq.com", "qq.com", "example.com", "example-fund.com"],
         exceptions: [])
 }

@@ -16,6 +16,13 @@ public final class FakeWeComServer: @unchecked Sendable {
     private let lock = NSLock()
     private var tokens: Set<String> = []
     private var issued = 0
+    private var appMessages: [JSONValue] = []
+    private var robotMessages: [(key: String, body: JSONValue, at: Date)] = []
+
+    /// App messages received through message/send, oldest first.
+    public var receivedAppMessages: [JSONValue] { lock.withLock { appMessages } }
+    /// Robot messages received through webhook/send, oldest first.
+    public var receivedRobotMessages: [JSONValue] { lock.withLock { robotMessages.map(\.body) } }
 
     public init(archive: SimulatedArchive, secret: String = "simulated-archive-secret") {
         self.archive = archive
@@ -128,6 +135,26 @@ public final class FakeWeComServer: @unchecked Sendable {
                 }
                 return .object([("errcode", 0), ("errmsg", "ok"), ("agreeinfo", .array(infos))])
             }
+        }
+        api.post("message/send") { request, context in
+            let body = try await Self.body(request, context)
+            return try self.authorised(request) { _ in
+                self.lock.withLock { self.appMessages.append(body) }
+                return .object([("errcode", 0), ("errmsg", "ok"), ("invaliduser", ""), ("msgid", .string(UUID().uuidString))])
+            }
+        }
+        api.post("webhook/send") { request, context in
+            let body = try await Self.body(request, context)
+            let key = request.uri.queryParameters["key"].map(String.init) ?? ""
+            guard !key.isEmpty else { return Self.error(93000, "invalid webhook url") }
+            // WeCom allows 20 messages a minute per robot.
+            let accepted = self.lock.withLock { () -> Bool in
+                let now = Date()
+                guard self.robotMessages.filter({ $0.key == key && now.timeIntervalSince($0.at) < 60 }).count < 20 else { return false }
+                self.robotMessages.append((key, body, now))
+                return true
+            }
+            return accepted ? Self.json(.object([("errcode", 0), ("errmsg", "ok")])) : Self.error(45009, "api freq out of limit")
         }
         return router
     }

@@ -8,14 +8,42 @@ public struct IngestBatch: Sendable {
     /// The highest seq covered by this batch; the source cursor moves here (never backwards).
     public var cursor: UInt64?
     public var gaps: [SeqGap]
+    /// Risk hits found in the messages before sealing, by msgid; stored and turned into alerts in the same transaction.
+    public var riskHits: [MessageID: [StoredRiskHit]]
+    /// The policy version that produced ``riskHits``.
+    public var policyVersion: Int
+    /// Channels a new alert is queued for in the outbox.
+    public var alertChannels: [String]
 
     public init(source: String, messages: [ChatMessage], quarantined: [QuarantineFailure] = [],
-                cursor: UInt64? = nil, gaps: [SeqGap] = []) {
+                cursor: UInt64? = nil, gaps: [SeqGap] = [], riskHits: [MessageID: [StoredRiskHit]] = [:], policyVersion: Int = 0,
+                alertChannels: [String] = []) {
         self.source = source
         self.messages = messages
         self.quarantined = quarantined
         self.cursor = cursor
         self.gaps = gaps
+        self.riskHits = riskHits
+        self.policyVersion = policyVersion
+        self.alertChannels = alertChannels
+    }
+}
+
+/// A rule hit as the store keeps it: no matched text (that stays sealed in the message), only its span.
+public struct StoredRiskHit: Sendable, Hashable, Codable {
+    public var category: String
+    public var rule: String
+    public var severity: String
+    /// Character offsets into the message's searchable text.
+    public var start: Int
+    public var end: Int
+
+    public init(category: String, rule: String, severity: String, start: Int, end: Int) {
+        self.category = category
+        self.rule = rule
+        self.severity = severity
+        self.start = start
+        self.end = end
     }
 }
 

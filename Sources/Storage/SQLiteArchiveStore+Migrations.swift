@@ -161,6 +161,68 @@ extension SQLiteArchiveStore {
                     tsa_token BLOB
                 );
 
+                CREATE TABLE policy (
+                    version INTEGER NOT NULL PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    document BLOB NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    note TEXT
+                );
+
+                CREATE TABLE alert (
+                    id INTEGER PRIMARY KEY,
+                    conversation TEXT,
+                    category TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open',
+                    assignee TEXT,
+                    sender TEXT NOT NULL,
+                    first_msgtime INTEGER NOT NULL,
+                    last_msgtime INTEGER NOT NULL,
+                    hit_count INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX alert_status ON alert(status, id);
+                CREATE INDEX alert_group ON alert(conversation, category, last_msgtime);
+
+                CREATE TABLE risk_hit (
+                    id INTEGER PRIMARY KEY,
+                    message_id INTEGER NOT NULL REFERENCES message(id),
+                    category TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    start INTEGER NOT NULL,
+                    end INTEGER NOT NULL,
+                    policy_version INTEGER NOT NULL,
+                    alert_id INTEGER REFERENCES alert(id),
+                    UNIQUE (message_id, rule, start)
+                );
+                CREATE INDEX risk_hit_alert ON risk_hit(alert_id);
+                CREATE INDEX risk_hit_category ON risk_hit(category, message_id);
+
+                CREATE TABLE alert_event (
+                    id INTEGER PRIMARY KEY,
+                    alert_id INTEGER NOT NULL REFERENCES alert(id),
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    note TEXT
+                );
+
+                CREATE TABLE alert_outbox (
+                    id INTEGER PRIMARY KEY,
+                    alert_id INTEGER NOT NULL REFERENCES alert(id),
+                    channel TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    delivered_at INTEGER,
+                    last_error TEXT
+                );
+                CREATE INDEX alert_outbox_due ON alert_outbox(delivered_at, next_attempt_at);
+
                 CREATE TABLE consent (
                     userid TEXT NOT NULL,
                     external_userid TEXT NOT NULL,

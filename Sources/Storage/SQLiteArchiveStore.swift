@@ -107,6 +107,10 @@ public final class SQLiteArchiveStore: ArchiveStore {
             var summary = CommitSummary()
             (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer,
                                                                      hasher: hasher, ledgered: integrity, db: db)
+            if !batch.riskHits.isEmpty {
+                try AlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
+                                       channels: batch.alertChannels, now: now, db: db)
+            }
             for failure in batch.quarantined {
                 try Self.quarantine(failure, source: batch.source, now: now, sealer: sealer, db: db)
                 summary.quarantined += 1

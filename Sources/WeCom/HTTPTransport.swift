@@ -5,10 +5,14 @@ import FoundationNetworking
 
 /// Sends one HTTP request and returns the status and body; the seam tests and proxies plug into.
 public protocol HTTPTransport: Sendable {
-    func send(method: String, url: URL, body: [UInt8]?, contentType: String) async throws -> (status: Int, body: [UInt8])
+    func send(method: String, url: URL, body: [UInt8]?, headers: [String: String]) async throws -> (status: Int, body: [UInt8])
 }
 
 extension HTTPTransport {
+    public func send(method: String, url: URL, body: [UInt8]?, contentType: String) async throws -> (status: Int, body: [UInt8]) {
+        try await send(method: method, url: url, body: body, headers: ["Content-Type": contentType])
+    }
+
     /// Sends a JSON body (WeCom's APIs).
     public func send(method: String, url: URL, body: [UInt8]?) async throws -> (status: Int, body: [UInt8]) {
         try await send(method: method, url: url, body: body, contentType: "application/json; charset=utf-8")
@@ -25,13 +29,11 @@ public struct URLSessionTransport: HTTPTransport {
         session = URLSession(configuration: configuration)
     }
 
-    public func send(method: String, url: URL, body: [UInt8]?, contentType: String) async throws -> (status: Int, body: [UInt8]) {
+    public func send(method: String, url: URL, body: [UInt8]?, headers: [String: String]) async throws -> (status: Int, body: [UInt8]) {
         var request = URLRequest(url: url)
         request.httpMethod = method
-        if let body {
-            request.httpBody = Data(body)
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        }
+        if let body { request.httpBody = Data(body) }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await session.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
     }

@@ -52,8 +52,8 @@ struct OpenSSLTimestampAuthority: HTTPTransport {
         return OpenSSLTimestampAuthority(folder: folder)
     }
 
-    func send(method: String, url: URL, body: [UInt8]?, contentType: String) async throws -> (status: Int, body: [UInt8]) {
-        guard contentType == "application/timestamp-query", let body else { return (415, []) }
+    func send(method: String, url: URL, body: [UInt8]?, headers: [String: String]) async throws -> (status: Int, body: [UInt8]) {
+        guard headers["Content-Type"] == "application/timestamp-query", let body else { return (415, []) }
         let name = UUID().uuidString
         try Data(body).write(to: URL(fileURLWithPath: "\(folder)/\(name).tsq"))
         try Self.openssl(["ts", "-reply", "-queryfile", "\(folder)/\(name).tsq", "-config", "\(folder)/tsa.cnf", "-section", "tsa_config",

@@ -1,6 +1,7 @@
 import ArchiveModel
 import ArgumentParser
 import Foundation
+import Alerts
 import Hummingbird
 import Ingest
 import Logging
@@ -52,14 +53,24 @@ struct DemoCommand: AsyncParsableCommand {
         let callback = try CallbackCrypto(token: "chatledger-demo", encodingAESKey: Self.demoEncodingAESKey(seed: seed),
                                           receiveID: wecom.corpID)
         let signal = PullSignal()
-        let pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: try PrivateKeyRing.load(directory: keysURL)),
+        var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: try PrivateKeyRing.load(directory: keysURL)),
                                       logger: logger)
+        pipeline.risk = try await PolicyLoader.analysis(store, channels: ["wecom-app", "wecom-robot"])
         let pulling = ArchivePullService(
             puller: ArchivePuller(source: simulator, pipeline: pipeline),
             media: MediaFetcher(source: simulator, store: store, blobs: try archive.blobStore(store)),
             signal: signal, backstop: .seconds(10), logger: logger)
         let api = WeComAPIClient(baseURL: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/")!,
                                  corpID: wecom.corpID, secret: wecom.secret)
+        // Alerts go to the risk officers (the department leaders here) as WeCom app messages, and to a group robot.
+        let appAPI = WeComAPIClient(baseURL: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/")!, corpID: wecom.corpID, secret: wecom.secret)
+        let dispatcher = AlertDispatcher(store: store, channels: [
+            WeComAppMessageChannel(api: appAPI, agentID: 1_000_002,
+                                   toUsers: simulator.corp.employees.filter(\.isLeader).map(\.userID),
+                                   consoleURL: "http://\(host):\(port)"),
+            WeComRobotChannel(url: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/webhook/send?key=chatledger-demo")!,
+                              consoleURL: "http://\(host):\(port)"),
+        ], logger: logger)
         let corpService = SimulatedCorpService(
             simulator: simulator, rate: rate, callback: callback,
             callbackURL: URL(string: "http://127.0.0.1:\(port)/wecom/callback")!,
@@ -70,6 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
             services: [
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
                 ClosureService(name: "pull") { await pulling.run() },
+                ClosureService(name: "alerts") { await dispatcher.run() },
                 ClosureService(name: "checkpoints") {
                     // A signed checkpoint follows new leaves within a second.
                     while !Task.isCancelled {

@@ -43,7 +43,8 @@ struct ImportCommand: AsyncParsableCommand {
         } else {
             keyRing = PrivateKeyRing()
         }
-        let pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: keyRing))
+        var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: keyRing))
+        pipeline.risk = try await PolicyLoader.analysis(store, channels: [])
         let progress = ProgressBox(ProgressLine(chatdata != nil ? "importing envelopes" : "importing messages", total: lines.count))
         let started = Date()
         let summary = chatdata != nil

@@ -1,0 +1,32 @@
+import Foundation
+import Storage
+
+/// Somewhere an alert is announced. A channel that throws is retried later from the outbox.
+public protocol AlertChannel: Sendable {
+    var name: String { get }
+    func deliver(_ alert: AlertRecord) async throws
+}
+
+/// The text an alert is announced with: category, severity, who and how often, never chat content
+/// (a group robot or a webhook is not the place for customer conversations).
+public enum AlertText {
+    static let categoryNames = [
+        "private-diversion": "私下引流", "side-deal": "私单飞单", "false-promise": "违规承诺", "abuse": "辱骂", "data-leak": "信息泄露",
+    ]
+    static let severityNames = ["low": "低", "medium": "中", "high": "高", "critical": "严重"]
+
+    public static func summary(_ alert: AlertRecord, consoleURL: String?) -> String {
+        let category = categoryNames[alert.category].map { "\($0)（\(alert.category)）" } ?? alert.category
+        var text = "【ChatLedger 风险告警 #\(alert.id)】\(category)，风险等级\(severityNames[alert.severity] ?? alert.severity)，"
+            + "发送人 \(alert.sender)，命中 \(alert.hitCount) 次。"
+        if let consoleURL { text += "\n处理：\(consoleURL)/alerts/\(alert.id)" }
+        return text
+    }
+}
+
+/// Errors a channel reports; the dispatcher logs them and the outbox retries.
+public struct AlertDeliveryError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,26 @@
+import ArchiveModel
+import Risk
+import Storage
+
+/// Risk scanning at ingest: which policy version, and which channels new alerts go to.
+public struct RiskAnalysis: Sendable {
+    public var scanner: RiskScanner
+    public var policyVersion: Int
+    public var channels: [String]
+
+    public init(scanner: RiskScanner, policyVersion: Int, channels: [String] = []) {
+        self.scanner = scanner
+        self.policyVersion = policyVersion
+        self.channels = channels
+    }
+
+    /// The hits of one message, in storable form.
+    public func storedHits(in message: ChatMessage) -> [StoredRiskHit] { hits(in: message) }
+
+    func hits(in message: ChatMessage) -> [StoredRiskHit] {
+        guard message.action == .send else { return [] }
+        return scanner.scan(message).map {
+            StoredRiskHit(category: $0.category.rawValue, rule: $0.rule, severity: $0.severity.rawValue, start: $0.start, end: $0.end)
+        }
+    }
+}
