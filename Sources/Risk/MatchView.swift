@@ -9,8 +9,12 @@ struct MatchView {
     var scalars: [Unicode.Scalar]
     var origins: [Int]
 
+    /// Offsets are into `text.unicodeScalars`.
     static func compact(_ text: String) -> MatchView {
-        let normalized = TextNormalizer.normalize(text)
+        compact(TextNormalizer.normalizeScalars(text))
+    }
+
+    static func compact(_ normalized: TextNormalizer.Normalized) -> MatchView {
         var scalars: [Unicode.Scalar] = []
         var origins: [Int] = []
         scalars.reserveCapacity(normalized.scalars.count)
@@ -24,21 +28,17 @@ struct MatchView {
 
     /// Letters, ideographs and digits carry meaning; everything else is noise between them.
     static func isNoise(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x61...0x7A, 0x41...0x5A, 0x4E00...0x9FFF, 0x3400...0x4DBF: return false
+        case 0..<0x80: return true
+        default: break
+        }
         let properties = scalar.properties
         if properties.isAlphabetic || properties.numericType != nil { return false }
         return true
     }
 
-    /// Numerals as digits; other scalars as in the compact view. Used for phone, ID and card numbers.
-    static func digits(_ text: String) -> MatchView {
-        var view = compact(text)
-        for index in view.scalars.indices {
-            if let digit = ChineseNumerals.digit(view.scalars[index]) { view.scalars[index] = digit }
-        }
-        return view
-    }
-
-    /// The original characters a range of this view covers.
+    /// The original scalars a range of this view covers.
     func span(_ range: Range<Int>) -> (start: Int, end: Int) {
         (origins[range.lowerBound], origins[range.upperBound - 1] + 1)
     }
@@ -56,7 +56,11 @@ enum LookAlikes {
         return map
     }()
 
-    static func canonical(_ scalar: Unicode.Scalar) -> Unicode.Scalar { map[scalar] ?? scalar }
+    static let range: ClosedRange<UInt32> = map.keys.map(\.value).min()!...map.keys.map(\.value).max()!
+
+    static func canonical(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        range.contains(scalar.value) ? map[scalar] ?? scalar : scalar
+    }
 }
 
 /// Chinese and circled numerals as ASCII digits.

@@ -11,7 +11,7 @@ enum Negation {
     /// Stronger cues that cover the whole sentence.
     static let sentenceCues: [String] = ["违规", "违法", "不合规", "禁止", "严禁", "不得", "监管规定", "不允许", "请勿", "举报", "骗局"]
 
-    static func cancels(hit: Range<Int>, view: MatchView, characters: [Character], clauses: ClauseMap, otherHits: [Range<Int>]) -> Bool {
+    static func cancels(hit: Range<Int>, view: MatchView, clauses: ClauseMap, otherHits: [Range<Int>]) -> Bool {
         let (start, end) = view.span(hit)
         let clause = clauses.clause(containing: start)
         // The words between the clause start and the hit, in the compact view.
@@ -41,13 +41,13 @@ enum Negation {
     }
 }
 
-/// Clause and sentence boundaries of the original text.
+/// Clause and sentence boundaries of the original text (scalar offsets).
 struct ClauseMap {
-    static let clauseBreaks: Set<Character> = ["，", ",", "、", "；", ";", "：", ":"]
-    static let sentenceBreaks: Set<Character> = ["。", "！", "!", "？", "?", "\n", "…", "～", "~"]
-    let characters: [Character]
+    static let clauseBreaks: Set<Unicode.Scalar> = ["，", ",", "、", "；", ";", "：", ":"]
+    static let sentenceBreaks: Set<Unicode.Scalar> = ["。", "！", "!", "？", "?", "\n", "…", "～", "~"]
+    let characters: [Unicode.Scalar]
 
-    init(_ characters: [Character]) { self.characters = characters }
+    init(_ scalars: [Unicode.Scalar]) { self.characters = scalars }
 
     func clause(containing index: Int) -> Range<Int> {
         bounds(containing: index) { Self.clauseBreaks.contains($0) || Self.sentenceBreaks.contains($0) }
@@ -57,7 +57,7 @@ struct ClauseMap {
         bounds(containing: index) { Self.sentenceBreaks.contains($0) }
     }
 
-    private func bounds(containing index: Int, isBreak: (Character) -> Bool) -> Range<Int> {
+    private func bounds(containing index: Int, isBreak: (Unicode.Scalar) -> Bool) -> Range<Int> {
         var start = min(index, characters.count)
         while start > 0 && !isBreak(characters[start - 1]) { start -= 1 }
         var end = min(index, characters.count)

@@ -20,7 +20,9 @@ enum PatternScanner {
         var qq: Bool
     }
 
-    static func find(_ kind: PatternRule.Kind, in text: String, view: MatchView, cues: [Cue]) -> [Span] {
+    static func find(_ kind: PatternRule.Kind, in text: TextNormalizer.Normalized, view: MatchView, cues: [Cue]) -> [Span] {
+        // Most messages hold no digits at all: nothing to look for.
+        guard text.scalars.contains(where: { ("0"..."9").contains($0) || ChineseNumerals.digit($0) != nil }) else { return [] }
         switch kind {
         case .mobileNumber: return mobileNumbers(text).map(\.span)
         case .mobileNumberList:
@@ -39,8 +41,7 @@ enum PatternScanner {
     }
 
     /// Maximal runs of digits (after numeral folding), allowing single separators between digit groups.
-    static func digitRuns(_ text: String) -> [(digits: String, span: Span)] {
-        let normalized = TextNormalizer.normalize(text)
+    static func digitRuns(_ normalized: TextNormalizer.Normalized) -> [(digits: String, span: Span)] {
         var runs: [(String, Span)] = []
         var digits = ""
         var start = -1
@@ -79,7 +80,7 @@ enum PatternScanner {
         return runs
     }
 
-    static func mobileNumbers(_ text: String) -> [(digits: String, span: Span)] {
+    static func mobileNumbers(_ text: TextNormalizer.Normalized) -> [(digits: String, span: Span)] {
         digitRuns(text).compactMap { run in
             var digits = run.digits
             if digits.count == 13 && digits.hasPrefix("86") { digits.removeFirst(2) }
@@ -134,6 +135,4 @@ enum PatternScanner {
     }
 }
 
-extension String {
-    var precomposedCompatibility: String { TextNormalizer.normalizedString(self) }
-}
+

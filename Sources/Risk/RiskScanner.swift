@@ -1,3 +1,5 @@
+import TextKit
+
 /// A compiled policy: every lexicon term and proximity term in one Aho–Corasick automaton over the
 /// evasion-normalized text, plus number patterns, negation and disclosure awareness and exceptions.
 ///
@@ -41,8 +43,9 @@ public struct RiskScanner: Sendable {
     /// Scans text as `direction` describes it: `.staffToCustomer` applies every rule, `.any` only the
     /// rules that watch every sender.
     public func scan(_ text: String, sentBy sender: Direction = .staffToCustomer) -> [RiskHit] {
-        let view = MatchView.compact(text)
-        let characters = Array(text)
+        let normalized = TextNormalizer.normalizeScalars(text)
+        let view = MatchView.compact(normalized)
+        let characters = Array(text.unicodeScalars)
         // Whole Latin words: the meaningful neighbours (noise skipped) must not be Latin letters, so `sb` is not found in `U*S*B`.
         let matches = automaton.matches(in: view.scalars).filter { match in
             guard terms[match.pattern].latinWord else { return true }
@@ -67,10 +70,9 @@ public struct RiskScanner: Sendable {
             let rule = policy.lexicons[index]
             guard applies(rule.direction), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
             let (start, end) = view.span(match.range)
-            if rule.negationAware && Negation.cancels(hit: match.range, view: view, characters: characters, clauses: clauses,
-                                                      otherHits: promiseSpans) { continue }
+            if rule.negationAware && Negation.cancels(hit: match.range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
             hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                match: String(characters[start..<end]), start: start, end: end))
+                                match: Self.text(characters[start..<end]), start: start, end: end))
         }
         for (index, rule) in policy.proximity.enumerated() where applies(rule.direction) {
             let firsts = matches.filter { if case .proximityFirst(index) = terms[$0.pattern].role { true } else { false } }
@@ -83,9 +85,9 @@ public struct RiskScanner: Sendable {
                 let range = min(first.range.lowerBound, second.range.lowerBound)..<max(first.range.upperBound, second.range.upperBound)
                 let (start, end) = view.span(range)
                 if rule.category == .falsePromise,
-                   Negation.cancels(hit: range, view: view, characters: characters, clauses: clauses, otherHits: promiseSpans) { continue }
+                   Negation.cancels(hit: range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
                 hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                    match: String(characters[start..<end]), start: start, end: end))
+                                    match: Self.text(characters[start..<end]), start: start, end: end))
                 break
             }
         }
@@ -96,25 +98,51 @@ public struct RiskScanner: Sendable {
                                       qq: PatternScanner.qqCues.contains(cue))
         }
         for rule in policy.patterns where applies(rule.direction) {
-            for span in PatternScanner.find(rule.kind, in: text, view: view, cues: cues) {
+            for span in PatternScanner.find(rule.kind, in: normalized, view: view, cues: cues) {
                 hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                    match: String(characters[span.start..<span.end]), start: span.start, end: span.end))
+                                    match: Self.text(characters[span.start..<span.end]), start: span.start, end: span.end))
             }
         }
-        return Self.deduplicated(hits)
+        return Self.characterOffsets(Self.deduplicated(hits), text: text, scalarCount: characters.count)
+    }
+
+    static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars)
+        return text
+    }
+
+    /// Hits are found in scalar offsets; reports use character offsets (they differ only around emoji and combining marks).
+    static func characterOffsets(_ hits: [RiskHit], text: String, scalarCount: Int) -> [RiskHit] {
+        guard !hits.isEmpty, text.count != scalarCount else { return hits }
+        var characterOf = [Int](repeating: 0, count: scalarCount + 1)
+        var scalarIndex = 0
+        for (characterIndex, character) in text.enumerated() {
+            for _ in character.unicodeScalars {
+                characterOf[scalarIndex] = characterIndex
+                scalarIndex += 1
+            }
+        }
+        characterOf[scalarCount] = text.count
+        return hits.map { hit in
+            var hit = hit
+            hit.start = characterOf[hit.start]
+            hit.end = hit.end >= scalarCount ? text.count : (characterOf[hit.end - 1] + 1)
+            return hit
+        }
     }
 
     /// Keeps, per category, the longest of overlapping hits; sorted by position.
     static func deduplicated(_ hits: [RiskHit]) -> [RiskHit] {
+        guard hits.count > 1 else { return hits }
         var kept: [RiskHit] = []
+        kept.reserveCapacity(hits.count)
         for hit in hits.sorted(by: { ($0.end - $0.start) > ($1.end - $1.start) }) {
-            if kept.contains(where: { $0.category == hit.category && $0.start < hit.end && hit.start < $0.end }) { continue }
+            if kept.contains(where: { $0.start < hit.end && hit.start < $0.end && $0.category == hit.category }) { continue }
             kept.append(hit)
         }
-        return kept.sorted { ($0.start, $0.rule) < ($1.start, $1.rule) }
+        return kept.sorted { $0.start != $1.start ? $0.start < $1.start : $0.rule < $1.rule }
     }
 }
 
-extension Character {
-    var isASCIILetter: Bool { isASCII && isLetter }
-}
+

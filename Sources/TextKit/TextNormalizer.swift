@@ -38,6 +38,29 @@ public enum TextNormalizer {
         return Normalized(scalars: scalars, origins: origins)
     }
 
+    /// The same normalization scalar by scalar: origins are offsets into `text.unicodeScalars`.
+    ///
+    /// Skips grapheme segmentation, so it is several times faster; hot paths (risk scanning) use it and
+    /// convert offsets to characters only for what they report.
+    public static func normalizeScalars(_ text: String) -> Normalized {
+        var scalars: [Unicode.Scalar] = []
+        var origins: [Int] = []
+        scalars.reserveCapacity(text.unicodeScalars.count)
+        origins.reserveCapacity(text.unicodeScalars.count)
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            if let fast = fastPath(scalar) {
+                scalars.append(fast)
+                origins.append(offset)
+                continue
+            }
+            for folded in String(scalar).precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+                scalars.append(TraditionalToSimplified.convert(folded))
+                origins.append(offset)
+            }
+        }
+        return Normalized(scalars: scalars, origins: origins)
+    }
+
     /// The normalized text as a string.
     public static func normalizedString(_ text: String) -> String { normalize(text).string }
 

@@ -12,6 +12,21 @@ public enum TraditionalToSimplified {
         return table
     }()
 
+    /// The basic CJK blocks (U+3400–U+9FFF) as a flat table: one array read instead of a hash lookup per character.
+    static let basicBlock: [UInt32] = {
+        var flat = [UInt32](repeating: 0, count: 0xA000 - 0x3400)
+        for (from, to) in table where (0x3400..<0xA000).contains(from.value) { flat[Int(from.value) - 0x3400] = to.value }
+        return flat
+    }()
+
     /// The simplified form of `scalar`, or `scalar` itself.
-    public static func convert(_ scalar: Unicode.Scalar) -> Unicode.Scalar { table[scalar] ?? scalar }
+    public static func convert(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let value = scalar.value
+        if value < 0x3400 { return scalar }
+        if value < 0xA000 {
+            let mapped = basicBlock[Int(value) - 0x3400]
+            return mapped == 0 ? scalar : Unicode.Scalar(mapped)!
+        }
+        return table[scalar] ?? scalar
+    }
 }
