@@ -1,4 +1,7 @@
+import Alerts
 import ArchiveModel
+import Ingest
+import Storage
 import ArgumentParser
 import Foundation
 import Risk
@@ -53,18 +56,50 @@ extension BenchCommand {
             try lexicon.joined(separator: "\n").write(to: folder.appendingPathComponent("patterns.txt"), atomically: true, encoding: .utf8)
             try texts.joined(separator: "\n").write(to: folder.appendingPathComponent("texts.txt"), atomically: true, encoding: .utf8)
             let baseline = try Self.runBaseline(folder)
+            let latency = try await Self.alertLatency(folder: folder)
             let report = BenchRiskReport(
                 messages: texts.count, megabytes: Double(bytes) / 1e6, patterns: lexicon.count, chatledgerSeconds: best,
                 chatledgerMBPerSecond: Double(bytes) / 1e6 / best, chatledgerMessagesPerSecond: Double(texts.count) / best,
                 chatledgerHits: hits, pyahocorasickSeconds: baseline.seconds,
                 pyahocorasickMBPerSecond: baseline.seconds > 0 ? Double(bytes) / 1e6 / baseline.seconds : 0,
-                ratio: baseline.seconds > 0 ? baseline.seconds / best : 0)
+                ratio: baseline.seconds > 0 ? baseline.seconds / best : 0,
+                alertLatencyP50Milliseconds: latency.p50, alertLatencyP99Milliseconds: latency.p99)
             if json {
                 try JSONOutput.print(report)
             } else {
-                print(String(format: "ChatLedger %.1f MB/s (%.0f messages/s, all normalisation) vs pyahocorasick %.1f MB/s (none): ratio %.2f",
-                             report.chatledgerMBPerSecond, report.chatledgerMessagesPerSecond, report.pyahocorasickMBPerSecond, report.ratio))
+                print(String(format: "ChatLedger %.1f MB/s (%.0f messages/s, all normalisation) vs pyahocorasick %.1f MB/s (none): ratio %.2f; alert latency commit → webhook p50 %.0f ms, p99 %.0f ms",
+                             report.chatledgerMBPerSecond, report.chatledgerMessagesPerSecond, report.pyahocorasickMBPerSecond, report.ratio,
+                             report.alertLatencyP50Milliseconds, report.alertLatencyP99Milliseconds))
             }
+        }
+
+        /// Commits one violating message at a time with the dispatcher running, and times commit → webhook receipt.
+        static func alertLatency(folder: URL, rounds: Int = 100) async throws -> (p50: Double, p99: Double) {
+            let store = try SQLiteArchiveStore(path: folder.appendingPathComponent("latency.sqlite").path, masterKey: .generate())
+            let receiver = LatencyReceiver()
+            let dispatcher = AlertDispatcher(store: store, channels: [
+                WebhookChannel(url: URL(string: "http://receiver.local/hook")!, secret: "bench", transport: receiver),
+            ], interval: .milliseconds(50))
+            let analysis = RiskAnalysis(scanner: RiskScanner(policy: .builtIn), policyVersion: 1, channels: ["webhook"])
+            var latencies: [Double] = []
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await dispatcher.run() }
+                for round in 0..<rounds {
+                    // Each message is in its own conversation, so each raises its own alert.
+                    let raw = Array(#"{"msgid":"lat-\#(round)","action":"send","from":"zhangsan","tolist":["wmCustomer\#(round)"],"roomid":"","msgtime":\#(1_793_581_200_000 + round * 1000),"msgtype":"text","text":{"content":"放心，这个产品保本保息，稳赚不赔"}}"#.utf8)
+                    let message = try MessageDecoder().decode(raw, seq: UInt64(round + 1))
+                    let before = receiver.count
+                    _ = try await store.commit(IngestBatch(source: "bench", messages: [message],
+                                                           riskHits: [message.id: analysis.storedHits(in: message)], policyVersion: 1,
+                                                           alertChannels: ["webhook"]))
+                    let committed = Date()
+                    while receiver.count == before { try await Task.sleep(for: .milliseconds(2)) }
+                    latencies.append(receiver.lastReceived.timeIntervalSince(committed) * 1000)
+                }
+                group.cancelAll()
+            }
+            let sorted = latencies.sorted()
+            return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))])
         }
 
         static func runBaseline(_ folder: URL) throws -> (seconds: Double, matches: Int) {
@@ -88,6 +123,19 @@ extension BenchCommand {
     }
 }
 
+/// A webhook endpoint in the same process that notes when each delivery arrives.
+final class LatencyReceiver: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [Date] = []
+    var count: Int { lock.withLock { received.count } }
+    var lastReceived: Date { lock.withLock { received.last ?? Date() } }
+
+    func send(method: String, url: URL, body: [UInt8]?, headers: [String: String]) async throws -> (status: Int, body: [UInt8]) {
+        lock.withLock { received.append(Date()) }
+        return (200, [])
+    }
+}
+
 struct BenchRiskReport: Codable {
     var messages: Int
     var megabytes: Double
@@ -99,4 +147,6 @@ struct BenchRiskReport: Codable {
     var pyahocorasickSeconds: Double
     var pyahocorasickMBPerSecond: Double
     var ratio: Double
+    var alertLatencyP50Milliseconds: Double
+    var alertLatencyP99Milliseconds: Double
 }
