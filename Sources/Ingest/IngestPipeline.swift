@@ -44,6 +44,16 @@ public struct IngestPipeline: Sendable {
     public func ingestChatDataLines(_ lines: [[UInt8]], batchSize: Int = 1000,
                                     progress: @Sendable (Int) -> Void = { _ in }) async throws -> CommitSummary {
         var previous = try await store.cursor(source: source)
+        return try await pipelined(lines, batchSize: batchSize, progress: progress) { chunk in
+            let (batch, skipped) = await prepare(lines: chunk, after: previous)
+            previous = max(previous, batch.cursor ?? previous)
+            return (batch, skipped)
+        }
+    }
+
+    /// Cuts `lines` into batches and overlaps preparing batch N+1 with committing batch N.
+    private func pipelined(_ lines: [[UInt8]], batchSize: Int, progress: @Sendable (Int) -> Void,
+                           prepare: ([[UInt8]]) async throws -> (batch: IngestBatch, alreadyStored: Int)) async throws -> CommitSummary {
         var total = CommitSummary()
         var inFlight: IngestBatch?
         var done = 0
@@ -51,12 +61,11 @@ public struct IngestPipeline: Sendable {
             let chunk = Array(lines[start..<min(lines.count, start + batchSize)])
             let toCommit = inFlight
             async let committed = commitIfAny(toCommit)
-            let (batch, skipped) = await prepare(lines: chunk, after: previous)
+            let (batch, alreadyStored) = try await prepare(chunk)
             total = total + (try await committed)
-            total.duplicates += skipped
+            total.duplicates += alreadyStored
             done += chunk.count
             progress(done)
-            previous = max(previous, batch.cursor ?? previous)
             inFlight = batch
         }
         return total + (try await commitIfAny(inFlight))
@@ -159,13 +168,7 @@ public struct IngestPipeline: Sendable {
                                progress: @Sendable (Int) -> Void = { _ in }) async throws -> CommitSummary {
         let decoder = opener.decoder
         let risk = self.risk
-        var total = CommitSummary()
-        var inFlight: IngestBatch?
-        var done = 0
-        for start in stride(from: 0, to: lines.count, by: batchSize) {
-            let chunk = Array(lines[start..<min(lines.count, start + batchSize)])
-            let toCommit = inFlight
-            async let committed = commitIfAny(toCommit)
+        return try await pipelined(lines, batchSize: batchSize, progress: progress) { chunk in
             let results = await parallelMap(chunk, parallelism: parallelism) { line in
                 Result { () throws(WeComError) -> (ChatMessage, [StoredRiskHit]) in
                     let message = try decoder.decode(line, seq: 0)
@@ -185,13 +188,9 @@ public struct IngestPipeline: Sendable {
                                                       reason: error.message, payload: line))
                 }
             }
-            total = total + (try await committed)
-            done += chunk.count
-            progress(done)
-            inFlight = IngestBatch(source: "import", messages: messages, quarantined: failures, riskHits: hits,
-                                   policyVersion: risk?.policyVersion ?? 0, alertChannels: risk?.channels ?? [])
+            return (IngestBatch(source: "import", messages: messages, quarantined: failures, riskHits: hits,
+                                policyVersion: risk?.policyVersion ?? 0, alertChannels: risk?.channels ?? []), 0)
         }
-        return total + (try await commitIfAny(inFlight))
     }
 
     /// Tries every open quarantine row again with the current keys and decoder.

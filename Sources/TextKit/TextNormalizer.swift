@@ -24,15 +24,10 @@ public enum TextNormalizer {
         scalars.reserveCapacity(text.unicodeScalars.count)
         origins.reserveCapacity(text.unicodeScalars.count)
         for (offset, character) in text.enumerated() {
-            if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first, let fast = fastPath(scalar) {
-                scalars.append(fast)
-                origins.append(offset)
-                continue
-            }
-            // Compatibility forms (full-width letters, circled digits, ㍿ …): the full NFKC + case fold.
-            for scalar in String(character).precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-                scalars.append(TraditionalToSimplified.convert(scalar))
-                origins.append(offset)
+            if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first {
+                append(scalar, origin: offset, to: &scalars, &origins)
+            } else {
+                appendFolded(String(character), origin: offset, to: &scalars, &origins)
             }
         }
         return Normalized(scalars: scalars, origins: origins)
@@ -48,17 +43,26 @@ public enum TextNormalizer {
         scalars.reserveCapacity(text.unicodeScalars.count)
         origins.reserveCapacity(text.unicodeScalars.count)
         for (offset, scalar) in text.unicodeScalars.enumerated() {
-            if let fast = fastPath(scalar) {
-                scalars.append(fast)
-                origins.append(offset)
-                continue
-            }
-            for folded in String(scalar).precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-                scalars.append(TraditionalToSimplified.convert(folded))
-                origins.append(offset)
-            }
+            append(scalar, origin: offset, to: &scalars, &origins)
         }
         return Normalized(scalars: scalars, origins: origins)
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, origin: Int, to scalars: inout [Unicode.Scalar], _ origins: inout [Int]) {
+        if let fast = fastPath(scalar) {
+            scalars.append(fast)
+            origins.append(origin)
+        } else {
+            appendFolded(String(scalar), origin: origin, to: &scalars, &origins)
+        }
+    }
+
+    /// Compatibility forms (full-width letters, circled digits, ㍿ …): the full NFKC, case fold and simplification.
+    private static func appendFolded(_ text: String, origin: Int, to scalars: inout [Unicode.Scalar], _ origins: inout [Int]) {
+        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+            scalars.append(TraditionalToSimplified.convert(scalar))
+            origins.append(origin)
+        }
     }
 
     /// The normalized text as a string.
