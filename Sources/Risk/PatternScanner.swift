@@ -20,9 +20,12 @@ enum PatternScanner {
         var qq: Bool
     }
 
+    /// Whether `text` holds anything a number pattern could match (most messages hold no digits at all).
+    static func mayHoldNumbers(_ text: TextNormalizer.Normalized) -> Bool {
+        text.scalars.contains { ("0"..."9").contains($0) || ChineseNumerals.digit($0) != nil }
+    }
+
     static func find(_ kind: PatternRule.Kind, in text: TextNormalizer.Normalized, view: MatchView, cues: [Cue]) -> [Span] {
-        // Most messages hold no digits at all: nothing to look for.
-        guard text.scalars.contains(where: { ("0"..."9").contains($0) || ChineseNumerals.digit($0) != nil }) else { return [] }
         switch kind {
         case .mobileNumber: return mobileNumbers(text).map(\.span)
         case .mobileNumberList:

@@ -13,8 +13,18 @@ public struct RiskScanner: Sendable {
         var latinWord: Bool
     }
 
+    /// What a lexicon hit reports, kept apart from the rule so scanning copies no term lists.
+    struct LexiconInfo: Sendable {
+        var category: RiskCategory
+        var id: String
+        var severity: Severity
+        var direction: Direction
+        var negationAware: Bool
+    }
+
     let automaton: AhoCorasick
     let terms: [Term]
+    let lexiconInfo: [LexiconInfo]
 
     public init(policy: Policy) {
         self.policy = policy
@@ -38,6 +48,9 @@ public struct RiskScanner: Sendable {
         for cue in PatternScanner.wechatCues + PatternScanner.qqCues { add(cue, .cue, latinWholeWord: false) }
         automaton = AhoCorasick(patterns: patterns)
         self.terms = terms
+        lexiconInfo = policy.lexicons.map {
+            LexiconInfo(category: $0.category, id: $0.id, severity: $0.severity, direction: $0.direction, negationAware: $0.negationAware)
+        }
     }
 
     /// Scans text as `direction` describes it: `.staffToCustomer` applies every rule, `.any` only the
@@ -61,13 +74,13 @@ public struct RiskScanner: Sendable {
         var promiseSpans: [Range<Int>] = []
         for match in matches {
             guard case .lexicon(let index) = terms[match.pattern].role else { continue }
-            let rule = policy.lexicons[index]
+            let rule = lexiconInfo[index]
             guard applies(rule.direction) else { continue }
             if rule.negationAware { promiseSpans.append(match.range) }
         }
         for match in matches {
             guard case .lexicon(let index) = terms[match.pattern].role else { continue }
-            let rule = policy.lexicons[index]
+            let rule = lexiconInfo[index]
             guard applies(rule.direction), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
             let (start, end) = view.span(match.range)
             if rule.negationAware && Negation.cancels(hit: match.range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
@@ -97,7 +110,8 @@ public struct RiskScanner: Sendable {
             return PatternScanner.Cue(compactEnd: match.range.upperBound, originalEnd: view.span(match.range).end,
                                       qq: PatternScanner.qqCues.contains(cue))
         }
-        for rule in policy.patterns where applies(rule.direction) {
+        let numbersPossible = PatternScanner.mayHoldNumbers(normalized)
+        for rule in policy.patterns where applies(rule.direction) && (numbersPossible || rule.kind == .wechatID) {
             for span in PatternScanner.find(rule.kind, in: normalized, view: view, cues: cues) {
                 hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
                                     match: Self.text(characters[span.start..<span.end]), start: span.start, end: span.end))
@@ -135,13 +149,16 @@ public struct RiskScanner: Sendable {
     /// Keeps, per category, the longest of overlapping hits; sorted by position.
     static func deduplicated(_ hits: [RiskHit]) -> [RiskHit] {
         guard hits.count > 1 else { return hits }
-        var kept: [RiskHit] = []
+        let byLength = hits.indices.sorted { (hits[$0].end - hits[$0].start, $1) > (hits[$1].end - hits[$1].start, $0) }
+        var kept: [Int] = []
         kept.reserveCapacity(hits.count)
-        for hit in hits.sorted(by: { ($0.end - $0.start) > ($1.end - $1.start) }) {
-            if kept.contains(where: { $0.start < hit.end && hit.start < $0.end && $0.category == hit.category }) { continue }
-            kept.append(hit)
+        for index in byLength {
+            let hit = hits[index]
+            if kept.contains(where: { hits[$0].start < hit.end && hit.start < hits[$0].end && hits[$0].category == hit.category }) { continue }
+            kept.append(index)
         }
-        return kept.sorted { $0.start != $1.start ? $0.start < $1.start : $0.rule < $1.rule }
+        kept.sort { hits[$0].start != hits[$1].start ? hits[$0].start < hits[$1].start : hits[$0].rule < hits[$1].rule }
+        return kept.map { hits[$0] }
     }
 }
 
