@@ -7,11 +7,14 @@ public struct RiskAnalysis: Sendable {
     public var scanner: RiskScanner
     public var policyVersion: Int
     public var channels: [String]
+    /// Each employee's departments with their ancestors, for scoped rules.
+    public var departments: [String: Set<Int64>]
 
-    public init(scanner: RiskScanner, policyVersion: Int, channels: [String] = []) {
+    public init(scanner: RiskScanner, policyVersion: Int, channels: [String] = [], departments: [String: Set<Int64>] = [:]) {
         self.scanner = scanner
         self.policyVersion = policyVersion
         self.channels = channels
+        self.departments = departments
     }
 
     /// The hits of one message, in storable form.
@@ -19,7 +22,8 @@ public struct RiskAnalysis: Sendable {
 
     func hits(in message: ChatMessage) -> [StoredRiskHit] {
         guard message.action == .send else { return [] }
-        return scanner.scan(message).map {
+        let context = SenderContext(userID: message.from.rawValue, departmentIDs: departments[message.from.rawValue] ?? [])
+        return scanner.scan(message, senderContext: context).map {
             StoredRiskHit(category: $0.category.rawValue, rule: $0.rule, severity: $0.severity.rawValue, start: $0.start, end: $0.end)
         }
     }

@@ -36,9 +36,12 @@ public struct LexiconRule: Sendable, Hashable, Codable {
     public var negationAware: Bool
     /// Latin-letter terms match whole words only (so `sb` does not fire inside `usb`).
     public var wholeLatinWords: Bool
+    /// Only these senders (`nil`: everyone).
+    public var scope: RuleScope?
 
     public init(id: String, category: RiskCategory, severity: Severity, terms: [String], direction: Direction = .staffToCustomer,
-                negationAware: Bool = false, wholeLatinWords: Bool = true) {
+                negationAware: Bool = false, wholeLatinWords: Bool = true, scope: RuleScope? = nil) {
+        self.scope = scope
         self.id = id
         self.category = category
         self.severity = severity
@@ -58,6 +61,7 @@ public struct ProximityRule: Sendable, Hashable, Codable {
     public var second: [String]
     public var within: Int
     public var direction: Direction
+    public var scope: RuleScope?
 
     public init(id: String, category: RiskCategory, severity: Severity, first: [String], second: [String], within: Int,
                 direction: Direction = .staffToCustomer) {
@@ -93,6 +97,7 @@ public struct PatternRule: Sendable, Hashable, Codable {
     public var category: RiskCategory
     public var severity: Severity
     public var direction: Direction
+    public var scope: RuleScope?
 
     public init(id: String, kind: Kind, category: RiskCategory, severity: Severity, direction: Direction = .staffToCustomer) {
         self.id = id
@@ -100,5 +105,36 @@ public struct PatternRule: Sendable, Hashable, Codable {
         self.category = category
         self.severity = severity
         self.direction = direction
+    }
+}
+
+/// Which senders a rule watches: named employees and departments (with their sub-departments).
+public struct RuleScope: Sendable, Hashable, Codable {
+    public var employees: [String]?
+    public var departments: [Int64]?
+
+    public init(employees: [String]? = nil, departments: [Int64]? = nil) {
+        self.employees = employees
+        self.departments = departments
+    }
+
+    /// Whether `sender` is in scope; an unknown sender is in scope only of rules without one.
+    public func contains(_ sender: SenderContext?) -> Bool {
+        guard let sender else { return false }
+        if let employees, employees.contains(sender.userID) { return true }
+        if let departments, !Set(departments).isDisjoint(with: sender.departmentIDs) { return true }
+        return false
+    }
+}
+
+/// Who sent a message, as scoped rules need it: the userid and every department above them.
+public struct SenderContext: Sendable, Hashable {
+    public var userID: String
+    /// The sender's departments and all their ancestors.
+    public var departmentIDs: Set<Int64>
+
+    public init(userID: String, departmentIDs: Set<Int64>) {
+        self.userID = userID
+        self.departmentIDs = departmentIDs
     }
 }

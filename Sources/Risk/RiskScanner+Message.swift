@@ -10,9 +10,9 @@ extension RiskScanner {
 
     /// Scans a message: its searchable text, and the message-type rules (personal contact cards, links outside
     /// the allowed domains, red packets to customers). Spans are offsets into ``ChatMessage/searchableText``.
-    public func scan(_ message: ChatMessage) -> [RiskHit] {
+    public func scan(_ message: ChatMessage, senderContext: SenderContext? = nil) -> [RiskHit] {
         let direction = Self.direction(of: message)
-        var hits = scan(message.searchableText, sentBy: direction)
+        var hits = scan(message.searchableText, sentBy: direction, senderContext: senderContext)
         guard direction == .staffToCustomer else { return hits }
         let text = message.searchableText
         func whole(_ rule: String, _ category: RiskCategory, _ severity: Severity) -> RiskHit {

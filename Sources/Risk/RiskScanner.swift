@@ -20,6 +20,7 @@ public struct RiskScanner: Sendable {
         var severity: Severity
         var direction: Direction
         var negationAware: Bool
+        var scope: RuleScope?
     }
 
     let automaton: AhoCorasick
@@ -49,13 +50,15 @@ public struct RiskScanner: Sendable {
         automaton = AhoCorasick(patterns: patterns)
         self.terms = terms
         lexiconInfo = policy.lexicons.map {
-            LexiconInfo(category: $0.category, id: $0.id, severity: $0.severity, direction: $0.direction, negationAware: $0.negationAware)
+            LexiconInfo(category: $0.category, id: $0.id, severity: $0.severity, direction: $0.direction, negationAware: $0.negationAware,
+                        scope: $0.scope)
         }
     }
 
     /// Scans text as `direction` describes it: `.staffToCustomer` applies every rule, `.any` only the
     /// rules that watch every sender.
-    public func scan(_ text: String, sentBy sender: Direction = .staffToCustomer) -> [RiskHit] {
+    /// - Parameter senderContext: who sent it, for rules scoped to employees or departments (out of scope without it).
+    public func scan(_ text: String, sentBy sender: Direction = .staffToCustomer, senderContext: SenderContext? = nil) -> [RiskHit] {
         let normalized = TextNormalizer.normalizeScalars(text)
         let view = MatchView.compact(normalized)
         let characters = Array(text.unicodeScalars)
@@ -66,7 +69,9 @@ public struct RiskScanner: Sendable {
             let after = match.range.upperBound < view.scalars.count ? view.scalars[match.range.upperBound] : " "
             return !(before.isASCII && before.properties.isAlphabetic) && !(after.isASCII && after.properties.isAlphabetic)
         }
-        func applies(_ direction: Direction) -> Bool { direction == .any || sender == .staffToCustomer }
+        func applies(_ direction: Direction, _ scope: RuleScope? = nil) -> Bool {
+            (direction == .any || sender == .staffToCustomer) && (scope?.contains(senderContext) ?? true)
+        }
 
         var hits: [RiskHit] = []
         let exceptionSpans = matches.filter { if case .exception = terms[$0.pattern].role { true } else { false } }.map(\.range)
@@ -75,19 +80,19 @@ public struct RiskScanner: Sendable {
         for match in matches {
             guard case .lexicon(let index) = terms[match.pattern].role else { continue }
             let rule = lexiconInfo[index]
-            guard applies(rule.direction) else { continue }
+            guard applies(rule.direction, rule.scope) else { continue }
             if rule.negationAware { promiseSpans.append(match.range) }
         }
         for match in matches {
             guard case .lexicon(let index) = terms[match.pattern].role else { continue }
             let rule = lexiconInfo[index]
-            guard applies(rule.direction), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
+            guard applies(rule.direction, rule.scope), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
             let (start, end) = view.span(match.range)
             if rule.negationAware && Negation.cancels(hit: match.range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
             hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
                                 match: Self.text(characters[start..<end]), start: start, end: end))
         }
-        for (index, rule) in policy.proximity.enumerated() where applies(rule.direction) {
+        for (index, rule) in policy.proximity.enumerated() where applies(rule.direction, rule.scope) {
             let firsts = matches.filter { if case .proximityFirst(index) = terms[$0.pattern].role { true } else { false } }
             let seconds = matches.filter { if case .proximitySecond(index) = terms[$0.pattern].role { true } else { false } }
             for first in firsts {
@@ -111,7 +116,7 @@ public struct RiskScanner: Sendable {
                                       qq: PatternScanner.qqCues.contains(cue))
         }
         let numbersPossible = PatternScanner.mayHoldNumbers(normalized)
-        for rule in policy.patterns where applies(rule.direction) && (numbersPossible || rule.kind == .wechatID) {
+        for rule in policy.patterns where applies(rule.direction, rule.scope) && (numbersPossible || rule.kind == .wechatID) {
             for span in PatternScanner.find(rule.kind, in: normalized, view: view, cues: cues) {
                 hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
                                     match: Self.text(characters[span.start..<span.end]), start: span.start, end: span.end))

@@ -44,3 +44,26 @@ extension SQLiteArchiveStore {
 
 private func jsonText(_ value: [String]) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
 private func jsonText(_ value: [Int64]) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
+
+extension SQLiteArchiveStore {
+    /// Every employee's departments with all their ancestors (for rules scoped to departments).
+    public func employeeDepartments() async throws -> [String: Set<Int64>] {
+        try await pool.read { db in
+            var parent: [Int64: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, parent_id FROM department") {
+                if let parentID: Int64 = row["parent_id"] { parent[row["id"]] = parentID }
+            }
+            var result: [String: Set<Int64>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, department_ids FROM party WHERE kind = 'employee'") {
+                let ids = (try? JSONDecoder().decode([Int64].self, from: Data((row["department_ids"] as String).utf8))) ?? []
+                var all = Set<Int64>()
+                for id in ids {
+                    var current: Int64? = id
+                    while let department = current, all.insert(department).inserted { current = parent[department] }
+                }
+                result[row["id"]] = all
+            }
+            return result
+        }
+    }
+}

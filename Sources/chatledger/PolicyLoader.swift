@@ -27,6 +27,7 @@ enum PolicyLoader {
 
     static func analysis(_ store: SQLiteArchiveStore, channels: [String]) async throws -> RiskAnalysis {
         let (version, policy) = try await current(store)
-        return RiskAnalysis(scanner: RiskScanner(policy: policy), policyVersion: version, channels: channels)
+        return RiskAnalysis(scanner: RiskScanner(policy: policy), policyVersion: version, channels: channels,
+                            departments: try await store.employeeDepartments())
     }
 }

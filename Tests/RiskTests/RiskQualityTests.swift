@@ -135,3 +135,20 @@ import Testing
     }
 }
 
+
+@Suite struct RiskScopeTests {
+    @Test func scopedRulesWatchOnlyTheirSenders() {
+        var policy = Policy(name: "scoped", version: 1, lexicons: [
+            LexiconRule(id: "finance.only", category: .falsePromise, severity: .high, terms: ["高回报"],
+                        scope: RuleScope(departments: [2])),
+        ])
+        policy.lexicons[0].scope = RuleScope(employees: ["boss"], departments: [2])
+        let scanner = RiskScanner(policy: policy)
+        let financeAdvisor = SenderContext(userID: "wangwei", departmentIDs: [21, 2, 1])
+        let shopAssistant = SenderContext(userID: "lina", departmentIDs: [41, 4, 1])
+        #expect(!scanner.scan("这个高回报", senderContext: financeAdvisor).isEmpty)
+        #expect(scanner.scan("这个高回报", senderContext: shopAssistant).isEmpty)
+        #expect(!scanner.scan("这个高回报", senderContext: SenderContext(userID: "boss", departmentIDs: [])).isEmpty)
+        #expect(scanner.scan("这个高回报").isEmpty)
+    }
+}
