@@ -152,3 +152,17 @@ import Testing
         #expect(scanner.scan("这个高回报").isEmpty)
     }
 }
+
+@Suite struct PolicyFileTests {
+    @Test func aHandWrittenPolicyNeedsOnlyTheEssentials() throws {
+        let json = #"{"name":"acme","lexicons":[{"id":"acme.words","category":"side-deal","severity":"high","terms":["团购私价"]}]}"#
+        let policy = try JSONDecoder().decode(Policy.self, from: Data(json.utf8))
+        #expect(policy.lexicons[0].direction == .staffToCustomer && !policy.lexicons[0].negationAware)
+        #expect(!RiskScanner(policy: policy).scan("这个是团购私价").isEmpty)
+    }
+
+    @Test func theBuiltInPolicyRoundTripsThroughJSON() throws {
+        let data = try JSONEncoder().encode(Policy.builtIn)
+        #expect(try JSONDecoder().decode(Policy.self, from: data) == Policy.builtIn)
+    }
+}
