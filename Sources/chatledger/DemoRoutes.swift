@@ -1,5 +1,6 @@
 import ArchiveModel
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Ingest
 import Logging
@@ -26,6 +27,10 @@ enum DemoRoutes {
             let body = try encoder.encode(try await store.alerts(limit: 50))
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        // The live feed: server-sent events, one per new alert; reconnecting clients resume after Last-Event-ID.
+        router.get("api/v1/alerts/stream") { request, _ -> Response in
+            AlertFeed.response(store: store, resumeAfter: AlertFeed.resumePoint(request))
         }
         router.get("/") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
@@ -62,6 +67,8 @@ enum DemoPage {
       <div class="card">隔离区<b id="quarantined">–</b></div>
       <div class="card">序号缺口<b id="seq_gaps">–</b></div>
     </div>
+    <h2 style="font-size:1.1rem;margin-top:1.5rem">实时风险告警</h2>
+    <table><thead><tr><th>#</th><th>类别</th><th>等级</th><th>发送人</th><th>命中</th><th>状态</th></tr></thead><tbody id="alerts"></tbody></table>
     <table><thead><tr><th>消息类型 msgtype</th><th>条数</th></tr></thead><tbody id="types"></tbody></table>
     <script>
     async function refresh(){
@@ -76,6 +83,52 @@ enum DemoPage {
       }catch(e){}
     }
     refresh(); setInterval(refresh, 2000);
+    const feed = new EventSource('/api/v1/alerts/stream');
+    feed.addEventListener('alert', (event) => {
+      const a = JSON.parse(event.data); const tr = document.createElement('tr');
+      for (const v of ['#' + a.id, a.category, a.severity, a.sender, a.hitCount, a.status]) {
+        const td = document.createElement('td'); td.textContent = v; tr.appendChild(td); }
+      const body = document.getElementById('alerts'); body.insertBefore(tr, body.firstChild);
+      while (body.children.length > 20) body.removeChild(body.lastChild);
+    });
     </script></body></html>
     """
+}
+
+/// Server-sent events of new alerts, polled from the store once a second, with a keep-alive comment when idle.
+enum AlertFeed {
+    static func resumePoint(_ request: Request) -> Int64 {
+        if let name = HTTPField.Name("Last-Event-ID"), let header = request.headers[name], let id = Int64(header) { return id }
+        if let query = request.uri.queryParameters["after"], let id = Int64(String(query)) { return id }
+        return 0
+    }
+
+    static func event(_ alert: AlertRecord) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = String(decoding: try encoder.encode(alert), as: UTF8.self)
+        return ByteBuffer(string: "id: \(alert.id)\nevent: alert\ndata: \(data)\n\n")
+    }
+
+    static func response(store: SQLiteArchiveStore, resumeAfter: Int64) -> Response {
+        let body = ResponseBody { writer in
+            var last = resumeAfter
+            var idle = 0
+            while !Task.isCancelled {
+                let fresh: [AlertRecord] = try await store.alerts(limit: 100).filter { $0.id > last }.sorted { $0.id < $1.id }
+                for alert in fresh {
+                    try await writer.write(try event(alert))
+                    last = alert.id
+                }
+                idle = fresh.isEmpty ? idle + 1 : 0
+                if idle >= 15 {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    idle = 0
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
 }
