@@ -146,6 +146,7 @@ final class WorkerProcess {
             var offset = 0
             while offset < buffer.count {
                 let n = Foundation.write(input.fileHandleForWriting.fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return false }
                 offset += n
             }
@@ -168,6 +169,7 @@ final class WorkerProcess {
             guard ready > 0 else { continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return nil }
             buffer += chunk[0..<n]
         }

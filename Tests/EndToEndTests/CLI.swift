@@ -25,14 +25,36 @@ enum CLI {
     static func run(_ arguments: [String]) throws -> Output {
         let process = try start(arguments)
         let out = Pipe()
-        let err = Pipe()
+        // Standard error goes to a file: reading two pipes one after the other can deadlock on a chatty child.
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).err").path
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let errorFile = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = errorFile
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        try out.fileHandleForWriting.close()
+        let stdout = readAll(out.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+        try errorFile.close()
+        let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: errorPath)
+        return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Reads a descriptor to its end, retrying reads a signal interrupted (children exiting send SIGCHLD).
+    static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return data
+            }
+        }
     }
 
     static func start(_ arguments: [String]) throws -> Process {
