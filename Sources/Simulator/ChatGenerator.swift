@@ -38,9 +38,6 @@ public struct ChatGenerator: Sendable {
         return batch
     }
 
-    /// The directory as WeCom's APIs would report it right now.
-    public var directory: SimulatedDirectory { SimulatedDirectory(corp: corp) }
-
     // MARK: - sessions
 
     mutating func generateSession() {

@@ -66,14 +66,6 @@ extension SQLiteArchiveStore {
                 .map { SeqGap(after: UInt64($0["after_seq"] as Int64), before: UInt64($0["before_seq"] as Int64)) }
         }
     }
-
-    /// The msgids of every stored message with their seq, in seq order (for audits and tests).
-    public func storedMessageIDs() async throws -> [(MessageID, UInt64)] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT msgid, seq FROM message ORDER BY seq, msgid")
-                .map { (MessageID($0["msgid"] as String), UInt64($0["seq"] as Int64)) }
-        }
-    }
 }
 
 extension SQLiteArchiveStore {

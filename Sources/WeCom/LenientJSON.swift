@@ -44,11 +44,4 @@ public enum LenientJSON {
         }
         return output
     }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): context.debugDescription
-        default: String(describing: type(of: error))
-        }
-    }
 }
