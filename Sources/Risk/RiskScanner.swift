@@ -21,6 +21,8 @@ public struct RiskScanner: Sendable {
         var direction: Direction
         var negationAware: Bool
         var scope: RuleScope?
+        /// The category as a small number, for cheap comparisons on the hot path.
+        var categoryIndex: Int
     }
 
     let automaton: AhoCorasick
@@ -49,10 +51,15 @@ public struct RiskScanner: Sendable {
         for cue in PatternScanner.wechatCues + PatternScanner.qqCues { add(cue, .cue, latinWholeWord: false) }
         automaton = AhoCorasick(patterns: patterns)
         self.terms = terms
-        lexiconInfo = policy.lexicons.map {
-            LexiconInfo(category: $0.category, id: $0.id, severity: $0.severity, direction: $0.direction, negationAware: $0.negationAware,
-                        scope: $0.scope)
+        var categoryNumbers: [String: Int] = [:]
+        var info: [LexiconInfo] = []
+        for rule in policy.lexicons {
+            let number: Int = categoryNumbers[rule.category.rawValue] ?? categoryNumbers.count
+            categoryNumbers[rule.category.rawValue] = number
+            info.append(LexiconInfo(category: rule.category, id: rule.id, severity: rule.severity, direction: rule.direction,
+                                    negationAware: rule.negationAware, scope: rule.scope, categoryIndex: number))
         }
+        lexiconInfo = info
     }
 
     /// Scans text as `direction` describes it: `.staffToCustomer` applies every rule, `.any` only the
@@ -83,14 +90,21 @@ public struct RiskScanner: Sendable {
             guard applies(rule.direction, rule.scope) else { continue }
             if rule.negationAware { promiseSpans.append(match.range) }
         }
+        // Lexicon matches stay lightweight until overlapping ones are dropped: a large lexicon can match
+        // dozens of times in one message, and only the longest per category and span is reported.
+        var candidates: [LexiconCandidate] = []
         for match in matches {
             guard case .lexicon(let index) = terms[match.pattern].role else { continue }
-            let rule = lexiconInfo[index]
+            let rule: LexiconInfo = lexiconInfo[index]
             guard applies(rule.direction, rule.scope), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
-            let (start, end) = view.span(match.range)
             if rule.negationAware && Negation.cancels(hit: match.range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
+            candidates.append(LexiconCandidate(lexicon: index, category: rule.categoryIndex, range: match.range))
+        }
+        for candidate in LexiconCandidate.longestPerCategory(candidates) {
+            let rule: LexiconInfo = lexiconInfo[candidate.lexicon]
+            let span = view.span(candidate.range)
             hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                match: Self.text(characters[start..<end]), start: start, end: end))
+                                match: Self.text(characters[span.start..<span.end]), start: span.start, end: span.end))
         }
         for (index, rule) in policy.proximity.enumerated() where applies(rule.direction, rule.scope) {
             let firsts = matches.filter { if case .proximityFirst(index) = terms[$0.pattern].role { true } else { false } }
