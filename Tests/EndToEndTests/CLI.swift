@@ -22,9 +22,11 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ arguments: [String]) throws -> Output {
+    static func run(_ arguments: [String], input: String? = nil) throws -> Output {
         let process = try start(arguments)
         let out = Pipe()
+        let inputPipe = Pipe()
+        if input != nil { process.standardInput = inputPipe }
         // Standard error goes to a file: reading two pipes one after the other can deadlock on a chatty child.
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).err").path
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
@@ -33,6 +35,10 @@ enum CLI {
         process.standardError = errorFile
         try process.run()
         try out.fileHandleForWriting.close()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         let stdout = readAll(out.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         try errorFile.close()

@@ -56,3 +56,28 @@ import Testing
         #expect(noArchive.status != 0 && noArchive.stderr.contains("no archive"))
     }
 }
+
+@Suite(.serialized) struct AlertCLIContractTests {
+    @Test func alertsCanBeListedShownAssignedAndResolved() throws {
+        let corp = try CLI.temporaryFolder("corp")
+        let data = try CLI.temporaryFolder("archive")
+        #expect(try CLI.run(["simulate", "--out", corp, "--messages", "1500", "--seed", "61"]).status == 0)
+        #expect(try CLI.run(["import", "--data", data, "--chatdata", corp + "/chatdata.jsonl", "--keys", corp + "/keys"]).status == 0)
+        let alerts = try #require(try CLI.run(["alerts", "list", "--data", data, "--json"]).json as? [[String: Any]])
+        let id = try #require(alerts.first?["id"] as? Int)
+        #expect(try CLI.run(["alerts", "assign", "\(id)", "--to", "auditor1", "--data", data]).status == 0)
+        #expect(try CLI.run(["alerts", "resolve", "\(id)", "--note", "处理完毕", "--data", data]).status == 0)
+        let shown = try #require(try CLI.run(["alerts", "show", "\(id)", "--data", data, "--json"]).json as? [String: Any])
+        let alert = try #require(shown["alert"] as? [String: Any])
+        #expect(alert["status"] as? String == "resolved" && alert["assignee"] as? String == "auditor1")
+        let again = try CLI.run(["alerts", "resolve", "\(id)", "--data", data])
+        #expect(again.status != 0 && again.stderr.contains("resolved"))
+        let scanned = try CLI.run(["scan", "--json"], input: "放心吧，保本保息\n产品不保本，有亏损风险\n")
+        let lines = String(decoding: scanned.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let hit = try #require((first["hits"] as? [[String: Any]])?.first)
+        for key in ["category", "rule", "severity", "match", "start", "end"] { #expect(hit[key] != nil, "scan hit lacks \(key)") }
+        #expect(hit["match"] as? String == "保本保息" && hit["start"] as? Int == 4 && hit["end"] as? Int == 8)
+    }
+}

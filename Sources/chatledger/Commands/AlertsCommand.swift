@@ -6,7 +6,7 @@ import Storage
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts", abstract: "Risk alerts: list, show, and work them (assign, acknowledge, resolve, false-positive).",
-        subcommands: [List.self, Show.self, Act.self])
+        subcommands: [List.self, Show.self, Assign.self, Acknowledge.self, Resolve.self, Act.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List alerts, newest first.")
@@ -68,6 +68,44 @@ struct AlertsCommand: AsyncParsableCommand {
             try await archive.openExistingStore().updateAlert(id: id, action: AlertAction(rawValue: action)!, actor: actor, assignee: to, note: note)
             print("alert \(id): \(action) recorded")
         }
+    }
+}
+
+extension AlertsCommand {
+    /// Options every lifecycle step shares.
+    struct StepOptions: ParsableArguments {
+        @OptionGroup var archive: ArchiveOptions
+        @Argument(help: "Alert id.") var id: Int64
+        @Option(help: "A note for the record.") var note: String?
+        @Option(help: "Who acts (recorded in the history).") var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+        func apply(_ action: AlertAction, assignee: String? = nil) async throws {
+            try await archive.openExistingStore().updateAlert(id: id, action: action, actor: actor, assignee: assignee, note: note)
+            print("alert \(id): \(action.rawValue) recorded")
+        }
+    }
+
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give an alert to someone.")
+        @OptionGroup var step: StepOptions
+        @Option(help: "Who takes the alert.") var to: String
+
+        func run() async throws { try await step.apply(.assign, assignee: to) }
+    }
+
+    struct Acknowledge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm an alert is being looked at.")
+        @OptionGroup var step: StepOptions
+
+        func run() async throws { try await step.apply(.acknowledge) }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close an alert, or mark it a false positive.")
+        @OptionGroup var step: StepOptions
+        @Flag(help: "The alert was a false positive.") var falsePositive = false
+
+        func run() async throws { try await step.apply(falsePositive ? .falsePositive : .resolve) }
     }
 }
 
