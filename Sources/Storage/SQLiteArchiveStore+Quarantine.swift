@@ -35,7 +35,7 @@ extension SQLiteArchiveStore {
                                arguments: [now, now, resolution.entryID])
             }
             for failure in failures {
-                let digest = SHA256.hash(data: failure.payload).map { String(format: "%02x", $0) }.joined()
+                let digest = FolderBlobStore.sha256Hex(failure.payload)
                 let source = try String.fetchOne(db, sql: "SELECT source FROM quarantine WHERE payload_sha256 = ? LIMIT 1",
                                                  arguments: [digest]) ?? "retry"
                 try Self.quarantine(failure, source: source, now: now, sealer: sealer, db: db)

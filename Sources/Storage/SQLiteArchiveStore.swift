@@ -250,7 +250,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
     }
 
     static func quarantine(_ failure: QuarantineFailure, source: String, now: Int64, sealer: Sealer, db: Database) throws {
-        let digest = SHA256.hash(data: failure.payload).map { String(format: "%02x", $0) }.joined()
+        let digest = FolderBlobStore.sha256Hex(failure.payload)
         let sealed = try sealer.seal(failure.payload, context: SealContext.quarantine(digest))
         try db.cachedStatement(sql: """
             INSERT INTO quarantine (source, seq, msgid, kind, reason_code, reason, payload, payload_sha256,

@@ -2,7 +2,7 @@ import ArchiveModel
 import Foundation
 
 /// The JSON answer of GetChatData: `{errcode, errmsg, chatdata: [...]}`.
-public struct ChatDataResponse: Sendable, Codable {
+public struct ChatDataResponse: Sendable {
     public var errcode: Int
     public var errmsg: String
     public var chatdata: [ChatDataItem]
@@ -29,13 +29,6 @@ public struct ChatDataResponse: Sendable, Codable {
             throw WeComError(.apiError, "GetChatData answered errcode \(response.errcode) (\(response.errmsg)): \(Self.advice(response.errcode))")
         }
         return response
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        errcode = try container.decodeIfPresent(Int.self, forKey: .errcode) ?? 0
-        errmsg = try container.decodeIfPresent(String.self, forKey: .errmsg) ?? ""
-        chatdata = try container.decodeIfPresent([ChatDataItem].self, forKey: .chatdata) ?? []
     }
 
     static func advice(_ errcode: Int) -> String {

@@ -17,6 +17,10 @@ public struct PrivateKeyRing: Sendable {
     /// - Throws: ``WeComError`` `invalid-key` naming the file that does not parse or has no version number.
     public static func load(directory: URL, backend: RSABackend = .openssl) throws -> PrivateKeyRing {
         var ring = PrivateKeyRing()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw WeComError(.invalidKey, "no key folder at \(directory.path): pass --keys DIR holding the archive private keys (v1.pem, v2.pem …)")
+        }
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "pem" }
         for file in files {

@@ -47,3 +47,8 @@ struct ProgressLine {
         FileHandle.standardError.write(Data("\n".utf8))
     }
 }
+
+/// Benchmarks report progress and figures on standard error, keeping standard output for `--json`.
+enum BenchLog {
+    static func write(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+}

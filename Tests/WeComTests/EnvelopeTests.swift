@@ -154,3 +154,16 @@ enum OpenSSLTool {
         guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 }
+
+@Suite struct PrivateKeyRingTests {
+    @Test func aMissingKeyFolderSaysWhatToPass() {
+        do {
+            _ = try PrivateKeyRing.load(directory: URL(fileURLWithPath: "/nonexistent/keys"))
+            Issue.record("expected an error")
+        } catch let error as WeComError {
+            #expect(error.code == .invalidKey && error.message.contains("--keys"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

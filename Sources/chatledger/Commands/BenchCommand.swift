@@ -22,7 +22,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let cores = ProcessInfo.processInfo.activeProcessorCount
-            log("simulating \(envelopes) envelopes…")
+            BenchLog.write("simulating \(envelopes) envelopes…")
             let archive = try SimulatedArchive(seed: 2026, expectedMessages: envelopes)
             var produced = 0
             while produced < envelopes {
@@ -41,7 +41,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let one = await Self.decryptRate(key, ciphertexts: wrappedKeys, workers: 1, seconds: seconds)
                 let all = await Self.decryptRate(key, ciphertexts: wrappedKeys, workers: cores, seconds: seconds)
                 rsa[backend.rawValue] = RSAFigures(oneCore: one, allCores: all)
-                log("RSA-2048 PKCS#1 v1.5 decrypt, \(backend.rawValue): \(Int(one))/s on one core, \(Int(all))/s on \(cores)")
+                BenchLog.write("RSA-2048 PKCS#1 v1.5 decrypt, \(backend.rawValue): \(Int(one))/s on one core, \(Int(all))/s on \(cores)")
             }
             let fastest = RSABackend.allCases.max { rsa[$0.rawValue]!.allCores < rsa[$1.rawValue]!.allCores }!
 
@@ -59,14 +59,14 @@ struct BenchCommand: AsyncParsableCommand {
             guard summary.inserted == envelopes else {
                 throw CLIError("bench ingest stored \(summary.inserted) of \(envelopes): \(summary)")
             }
-            log("encrypted ingest (\(fastest.rawValue)): \(Int(ingestRate)) messages/s")
+            BenchLog.write("encrypted ingest (\(fastest.rawValue)): \(Int(ingestRate)) messages/s")
 
             let plainStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("plain.sqlite").path, masterKey: .generate())
             let plainLines = archive.messages.map(\.json)
             start = Date()
             _ = try await IngestPipeline(store: plainStore, opener: EnvelopeOpener(keyRing: ring)).importMessages(plainLines)
             let plainRate = Double(plainLines.count) / Date().timeIntervalSince(start)
-            log("plaintext import: \(Int(plainRate)) messages/s")
+            BenchLog.write("plaintext import: \(Int(plainRate)) messages/s")
 
             let report = BenchIngestReport(
                 cores: cores, envelopes: envelopes, rsa: rsa, fastestBackend: fastest.rawValue,
@@ -81,7 +81,6 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
 
-        func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
         /// Private-key operations per second with `workers` threads hammering the same key.
         static func decryptRate(_ key: any RSAKeyDecrypting, ciphertexts: [[UInt8]], workers: Int, seconds: Double) async -> Double {
@@ -114,7 +113,7 @@ extension BenchCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            log("simulating \(messages) messages…")
+            BenchLog.write("simulating \(messages) messages…")
             let archive = try SimulatedArchive(seed: 2027, expectedMessages: messages)
             var produced = 0
             while produced < messages {
@@ -147,14 +146,14 @@ extension BenchCommand {
             let encryptedSealed = try await timed { _ = try await IngestPipeline(store: sealedEncrypted, opener: EnvelopeOpener(keyRing: ring)).ingestChatDataLines(lines) }
             let plainBaseline = try await timed { _ = try await IngestPipeline(store: clearPlain, opener: EnvelopeOpener(keyRing: ring)).importMessages(plain) }
             let plainSealed = try await timed { _ = try await IngestPipeline(store: sealedPlain, opener: EnvelopeOpener(keyRing: ring)).importMessages(plain) }
-            log(String(format: "encrypted ingest: %.2f s clear, %.2f s sealed + ledger", encryptedBaseline, encryptedSealed))
-            log(String(format: "plaintext import: %.2f s clear, %.2f s sealed + ledger", plainBaseline, plainSealed))
+            BenchLog.write(String(format: "encrypted ingest: %.2f s clear, %.2f s sealed + ledger", encryptedBaseline, encryptedSealed))
+            BenchLog.write(String(format: "plaintext import: %.2f s clear, %.2f s sealed + ledger", plainBaseline, plainSealed))
 
             let key = Curve25519.Signing.PrivateKey()
             let checkpointSeconds = try await timed { try await sealedEncrypted.writeCheckpoint(signingKey: key) }
             let report = try await sealedEncrypted.verify(publicKey: key.publicKey, blobs: nil)
             guard report.ok else { throw CLIError("verify failed on a fresh archive: \(String(describing: report.failure))") }
-            log(String(format: "checkpoint after commit: %.1f ms; verify: %.0f records/s", checkpointSeconds * 1000, report.recordsPerSecond))
+            BenchLog.write(String(format: "checkpoint after commit: %.1f ms; verify: %.0f records/s", checkpointSeconds * 1000, report.recordsPerSecond))
 
             let result = BenchLedgerReport(
                 messages: messages, encryptedIngestSecondsClear: encryptedBaseline, encryptedIngestSecondsSealed: encryptedSealed,
@@ -171,7 +170,6 @@ extension BenchCommand {
             }
         }
 
-        func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 }
 

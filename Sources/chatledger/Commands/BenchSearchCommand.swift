@@ -36,7 +36,7 @@ extension BenchCommand {
             let existing = try await store.stats().messages
             var buildSeconds = 0.0
             if existing < messages {
-                log("building \(messages - existing) messages…")
+                BenchLog.write("building \(messages - existing) messages…")
                 let started = Date()
                 var generator = ChatGenerator(seed: 99, expectedMessages: messages, firstSeq: UInt64(existing + 1))
                 _ = generator.next(existing)
@@ -58,7 +58,7 @@ extension BenchCommand {
                 }
                 progress.finish()
                 buildSeconds = Date().timeIntervalSince(started)
-                log(String(format: "built in %.0f s", buildSeconds))
+                BenchLog.write(String(format: "built in %.0f s", buildSeconds))
             }
             if sample.isEmpty {
                 sample = try await baseline.read { db in try String.fetchAll(db, sql: "SELECT text FROM plain ORDER BY random() LIMIT 3000") }
@@ -104,17 +104,16 @@ extension BenchCommand {
                     scans.append(Date().timeIntervalSince(start) * 1000)
                 }
                 classes[name] = QueryClass(latencies, scans)
-                log("\(name): p50 \(f(classes[name]!.p50)) ms, p95 \(f(classes[name]!.p95)) ms, p99 \(f(classes[name]!.p99)) ms; LIKE scan p50 \(f(classes[name]!.scanP50)) ms")
+                BenchLog.write("\(name): p50 \(f(classes[name]!.p50)) ms, p95 \(f(classes[name]!.p95)) ms, p99 \(f(classes[name]!.p99)) ms; LIKE scan p50 \(f(classes[name]!.scanP50)) ms")
             }
             let report = BenchSearchReport(
                 messages: messages, buildSeconds: buildSeconds, indexBytes: sizes.index, sealedBodyBytes: sizes.bodies,
                 indexToBodies: Double(sizes.index) / Double(max(1, sizes.bodies)), classes: classes)
-            log(String(format: "index %.1f MB vs sealed bodies %.1f MB (ratio %.2f)", Double(sizes.index) / 1e6, Double(sizes.bodies) / 1e6, report.indexToBodies))
+            BenchLog.write(String(format: "index %.1f MB vs sealed bodies %.1f MB (ratio %.2f)", Double(sizes.index) / 1e6, Double(sizes.bodies) / 1e6, report.indexToBodies))
             if json { try JSONOutput.print(report) }
         }
 
         func f(_ value: Double) -> String { String(format: "%.1f", value) }
-        func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 }
 
