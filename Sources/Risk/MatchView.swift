@@ -38,6 +38,13 @@ struct MatchView {
         return true
     }
 
+    /// Whether the range's neighbours in this view are not Latin letters.
+    func isWholeWord(_ range: Range<Int>) -> Bool {
+        let before: Unicode.Scalar = range.lowerBound > 0 ? scalars[range.lowerBound - 1] : " "
+        let after: Unicode.Scalar = range.upperBound < scalars.count ? scalars[range.upperBound] : " "
+        return !(before.isASCII && before.properties.isAlphabetic) && !(after.isASCII && after.properties.isAlphabetic)
+    }
+
     /// The original scalars a range of this view covers.
     func span(_ range: Range<Int>) -> (start: Int, end: Int) {
         (origins[range.lowerBound], origins[range.upperBound - 1] + 1)
@@ -46,33 +53,34 @@ struct MatchView {
 
 /// Characters that stand in for others to dodge keyword filters.
 enum LookAlikes {
-    static let map: [Unicode.Scalar: Unicode.Scalar] = {
-        var map: [Unicode.Scalar: Unicode.Scalar] = [:]
-        // 微信 written with sound- or shape-alike characters.
-        for scalar in "威薇危维徽嶶溦".unicodeScalars { map[scalar] = "微" }
-        for scalar in "芯訫".unicodeScalars { map[scalar] = "信" }
-        // 扣扣 (QQ) and 支付宝 dodges.
-        for scalar in "寇蔻".unicodeScalars { map[scalar] = "扣" }
-        return map
-    }()
-
-    static let range: ClosedRange<UInt32> = map.keys.map(\.value).min()!...map.keys.map(\.value).max()!
-
+    /// A switch rather than a dictionary: it runs for every scalar of every message.
     static func canonical(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        range.contains(scalar.value) ? map[scalar] ?? scalar : scalar
+        switch scalar.value {
+        // 微信 written with sound- or shape-alike characters.
+        case 0x5A01, 0x8587, 0x5371, 0x7EF4, 0x5FBD, 0x5DB6, 0x6EA6: /* 威薇危维徽嶶溦 */ "微"
+        case 0x82AF, 0x8A2B: /* 芯訫 */ "信"
+        // 扣扣 (QQ) dodges.
+        case 0x5BC7, 0x853B: /* 寇蔻 */ "扣"
+        default: scalar
+        }
     }
 }
 
 /// Chinese and circled numerals as ASCII digits.
 enum ChineseNumerals {
-    static let map: [Unicode.Scalar: Unicode.Scalar] = {
-        var map: [Unicode.Scalar: Unicode.Scalar] = [:]
-        for (digit, forms) in ["0": "〇零洞", "1": "一壹幺", "2": "二贰两", "3": "三叁", "4": "四肆", "5": "五伍",
-                               "6": "六陆", "7": "七柒拐", "8": "八捌", "9": "九玖"] {
-            for scalar in forms.unicodeScalars { map[scalar] = digit.unicodeScalars.first! }
+    static func digit(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar.value {
+        case 0x3007, 0x96F6, 0x6D1E: /* 〇零洞 */ "0"
+        case 0x4E00, 0x58F9, 0x5E7A: /* 一壹幺 */ "1"
+        case 0x4E8C, 0x8D30, 0x4E24: /* 二贰两 */ "2"
+        case 0x4E09, 0x53C1: /* 三叁 */ "3"
+        case 0x56DB, 0x8086: /* 四肆 */ "4"
+        case 0x4E94, 0x4F0D: /* 五伍 */ "5"
+        case 0x516D, 0x9646: /* 六陆 */ "6"
+        case 0x4E03, 0x67D2, 0x62D0: /* 七柒拐 */ "7"
+        case 0x516B, 0x634C: /* 八捌 */ "8"
+        case 0x4E5D, 0x7396: /* 九玖 */ "9"
+        default: nil
         }
-        return map
-    }()
-
-    static func digit(_ scalar: Unicode.Scalar) -> Unicode.Scalar? { map[scalar] }
+    }
 }

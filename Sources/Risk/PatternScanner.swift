@@ -13,6 +13,13 @@ enum PatternScanner {
         var end: Int
     }
 
+    /// Digits read as one number, and the original scalars they came from.
+    struct DigitRun {
+        /// ASCII digits, and a final `x` for an ID-card check digit.
+        var digits: [UInt8]
+        var span: Span
+    }
+
     /// Where a WeChat or QQ cue ends, in the compact view and in the original text.
     struct Cue {
         var compactEnd: Int
@@ -25,18 +32,18 @@ enum PatternScanner {
         text.scalars.contains { ("0"..."9").contains($0) || ChineseNumerals.digit($0) != nil }
     }
 
-    static func find(_ kind: PatternRule.Kind, in text: TextNormalizer.Normalized, view: MatchView, cues: [Cue]) -> [Span] {
+    /// - Parameter runs: ``digitRuns(_:)`` of the text, read once for every pattern rule.
+    static func find(_ kind: PatternRule.Kind, runs: [DigitRun], view: MatchView, cues: [Cue]) -> [Span] {
         switch kind {
-        case .mobileNumber: return mobileNumbers(text).map(\.span)
+        case .mobileNumber: return mobileNumbers(runs).map(\.span)
         case .mobileNumberList:
-            let numbers = mobileNumbers(text)
+            let numbers = mobileNumbers(runs)
             guard Set(numbers.map(\.digits)).count >= 2 else { return [] }
             return [Span(start: numbers.first!.span.start, end: numbers.last!.span.end)]
-        case .idCard: return digitRuns(text).filter { isIDCard($0.digits) }.map(\.span)
-        case .bankCard: return digitRuns(text).filter { !isIDCard($0.digits) && isBankCard($0.digits) }.map(\.span)
+        case .idCard: return runs.filter { isIDCard($0.digits) }.map(\.span)
+        case .bankCard: return runs.filter { !isIDCard($0.digits) && isBankCard($0.digits) }.map(\.span)
         case .wechatID: return cues.filter { !$0.qq }.compactMap { wechatID(after: $0.compactEnd, view: view) }
         case .qqNumber:
-            let runs = digitRuns(text)
             return cues.filter(\.qq).compactMap { cue in
                 runs.first { $0.span.start >= cue.originalEnd && $0.span.start - cue.originalEnd <= 8 && (5...11).contains($0.digits.count) }?.span
             }
@@ -44,20 +51,22 @@ enum PatternScanner {
     }
 
     /// Maximal runs of digits (after numeral folding), allowing single separators between digit groups.
-    static func digitRuns(_ normalized: TextNormalizer.Normalized) -> [(digits: String, span: Span)] {
-        var runs: [(String, Span)] = []
-        var digits = ""
+    static func digitRuns(_ normalized: TextNormalizer.Normalized) -> [DigitRun] {
+        var runs: [DigitRun] = []
+        var digits: [UInt8] = []
         var start = -1
         var end = -1
         var gap = 0
         func flush() {
-            if !digits.isEmpty { runs.append((digits, Span(start: start, end: end))) }
-            digits = ""
+            if !digits.isEmpty { runs.append(DigitRun(digits: digits, span: Span(start: start, end: end))) }
+            digits.removeAll(keepingCapacity: true)
             gap = 0
         }
         let scalars = normalized.scalars
         func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) || ChineseNumerals.digit(scalar) != nil }
-        for (index, (scalar, origin)) in zip(scalars, normalized.origins).enumerated() {
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            let origin = normalized.origins[index]
             // A Chinese numeral counts only beside another numeral (一三九…), so 李四 138… stays a name and a number.
             var folded = scalar
             if let digit = ChineseNumerals.digit(scalar),
@@ -66,14 +75,14 @@ enum PatternScanner {
             }
             if ("0"..."9").contains(folded) {
                 if digits.isEmpty { start = origin }
-                digits.unicodeScalars.append(folded)
+                digits.append(UInt8(folded.value))
                 end = origin + 1
                 gap = 0
             } else if folded == "x" && digits.count == 17 {
-                digits.append("x")
+                digits.append(UInt8(ascii: "x"))
                 end = origin + 1
                 flush()
-            } else if !digits.isEmpty && gap < 3 && [" ", "-", "*", ".", "_", "—", "－", "·", "+"].contains(Character(folded)) {
+            } else if !digits.isEmpty && gap < 3 && separators.contains(folded) {
                 gap += 1
             } else {
                 flush()
@@ -83,35 +92,36 @@ enum PatternScanner {
         return runs
     }
 
-    static func mobileNumbers(_ text: TextNormalizer.Normalized) -> [(digits: String, span: Span)] {
-        digitRuns(text).compactMap { run in
+    /// What may stand between digit groups of one number.
+    static let separators: Set<Unicode.Scalar> = [" ", "-", "*", ".", "_", "—", "－", "·", "+"]
+
+    static func mobileNumbers(_ runs: [DigitRun]) -> [DigitRun] {
+        runs.compactMap { run in
             var digits = run.digits
-            if digits.count == 13 && digits.hasPrefix("86") { digits.removeFirst(2) }
-            let chars = Array(digits)
-            guard chars.count == 11, chars[0] == "1", ("3"..."9").contains(chars[1]) else { return nil }
-            return (digits, run.span)
+            if digits.count == 13 && digits.starts(with: Array("86".utf8)) { digits.removeFirst(2) }
+            guard digits.count == 11, digits[0] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(digits[1]) else { return nil }
+            return DigitRun(digits: digits, span: run.span)
         }
     }
 
     /// GB 11643: 17 digits weighted 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, mod 11 → "10X98765432"; plausible birth date.
-    static func isIDCard(_ digits: String) -> Bool {
-        let chars = Array(digits)
-        guard chars.count == 18, chars[..<17].allSatisfy(\.isNumber) else { return false }
+    static func isIDCard(_ digits: [UInt8]) -> Bool {
+        guard digits.count == 18, digits[..<17].allSatisfy(isASCIIDigit) else { return false }
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        let sum = zip(chars[..<17], weights).reduce(0) { $0 + $1.0.wholeNumberValue! * $1.1 }
-        let check = Array("10x98765432")[sum % 11]
-        guard chars[17] == check else { return false }
-        let year = Int(String(chars[6..<10]))!, month = Int(String(chars[10..<12]))!, day = Int(String(chars[12..<14]))!
+        let sum = zip(digits[..<17], weights).reduce(0) { $0 + Int($1.0 - UInt8(ascii: "0")) * $1.1 }
+        let check = Array("10x98765432".utf8)[sum % 11]
+        guard digits[17] == check else { return false }
+        let year = number(digits[6..<10]), month = number(digits[10..<12]), day = number(digits[12..<14])
         return (1900...2100).contains(year) && (1...12).contains(month) && (1...31).contains(day)
     }
 
     /// 16–19 digits of a card network's range passing the Luhn check.
-    static func isBankCard(_ digits: String) -> Bool {
-        let chars = Array(digits)
-        guard (16...19).contains(chars.count), chars.allSatisfy(\.isNumber), ("3"..."6").contains(chars[0]) else { return false }
+    static func isBankCard(_ digits: [UInt8]) -> Bool {
+        guard (16...19).contains(digits.count), digits.allSatisfy(isASCIIDigit),
+              (UInt8(ascii: "3")...UInt8(ascii: "6")).contains(digits[0]) else { return false }
         var sum = 0
-        for (offset, character) in chars.reversed().enumerated() {
-            var value = character.wholeNumberValue!
+        for (offset, digit) in digits.reversed().enumerated() {
+            var value = Int(digit - UInt8(ascii: "0"))
             if offset % 2 == 1 {
                 value *= 2
                 if value > 9 { value -= 9 }
@@ -119,6 +129,12 @@ enum PatternScanner {
             sum += value
         }
         return sum % 10 == 0
+    }
+
+    static func isASCIIDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    static func number(_ digits: ArraySlice<UInt8>) -> Int {
+        digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 
     /// A WeChat id shortly after a cue, read in the compact view (so `l i _ m i n g 2 0 2 5` still reads):

@@ -8,7 +8,7 @@ public struct RiskScanner: Sendable {
     public let policy: Policy
 
     struct Term: Sendable {
-        enum Role: Sendable { case lexicon(Int), proximityFirst(Int), proximitySecond(Int), exception, cue }
+        enum Role: Sendable { case lexicon(Int), proximityFirst(Int), proximitySecond(Int), exception, cue(qq: Bool) }
         var role: Role
         var latinWord: Bool
     }
@@ -18,16 +18,23 @@ public struct RiskScanner: Sendable {
         var category: RiskCategory
         var id: String
         var severity: Severity
-        var direction: Direction
-        var negationAware: Bool
         var scope: RuleScope?
-        /// The category as a small number, for cheap comparisons on the hot path.
+    }
+
+    /// What the hot path asks of a lexicon rule for every match: plain values, so reading them costs no
+    /// reference counting.
+    struct LexiconFlags: Sendable {
+        var anyDirection: Bool
+        var scoped: Bool
+        var negationAware: Bool
+        /// The category as a small number, for cheap comparisons.
         var categoryIndex: Int
     }
 
     let automaton: AhoCorasick
     let terms: [Term]
     let lexiconInfo: [LexiconInfo]
+    let lexiconFlags: [LexiconFlags]
 
     public init(policy: Policy) {
         self.policy = policy
@@ -48,18 +55,20 @@ public struct RiskScanner: Sendable {
         }
         for phrase in policy.exceptions { add(phrase, .exception, latinWholeWord: false) }
         // Cues run straight into the id that follows (wx:li_ming → wxliming in the compact view): no word boundary.
-        for cue in PatternScanner.wechatCues + PatternScanner.qqCues { add(cue, .cue, latinWholeWord: false) }
+        for cue in PatternScanner.wechatCues { add(cue, .cue(qq: false), latinWholeWord: false) }
+        for cue in PatternScanner.qqCues { add(cue, .cue(qq: true), latinWholeWord: false) }
         automaton = AhoCorasick(patterns: patterns)
         self.terms = terms
         var categoryNumbers: [String: Int] = [:]
-        var info: [LexiconInfo] = []
+        var flags: [LexiconFlags] = []
         for rule in policy.lexicons {
             let number: Int = categoryNumbers[rule.category.rawValue] ?? categoryNumbers.count
             categoryNumbers[rule.category.rawValue] = number
-            info.append(LexiconInfo(category: rule.category, id: rule.id, severity: rule.severity, direction: rule.direction,
-                                    negationAware: rule.negationAware, scope: rule.scope, categoryIndex: number))
+            flags.append(LexiconFlags(anyDirection: rule.direction == .any, scoped: rule.scope != nil,
+                                      negationAware: rule.negationAware, categoryIndex: number))
         }
-        lexiconInfo = info
+        lexiconFlags = flags
+        lexiconInfo = policy.lexicons.map { LexiconInfo(category: $0.category, id: $0.id, severity: $0.severity, scope: $0.scope) }
     }
 
     /// Scans text as `direction` describes it: `.staffToCustomer` applies every rule, `.any` only the
@@ -68,86 +77,118 @@ public struct RiskScanner: Sendable {
     public func scan(_ text: String, sentBy sender: Direction = .staffToCustomer, senderContext: SenderContext? = nil) -> [RiskHit] {
         let normalized = TextNormalizer.normalizeScalars(text)
         let view = MatchView.compact(normalized)
-        let characters = Array(text.unicodeScalars)
-        // Whole Latin words: the meaningful neighbours (noise skipped) must not be Latin letters, so `sb` is not found in `U*S*B`.
-        let matches = automaton.matches(in: view.scalars).filter { match in
-            guard terms[match.pattern].latinWord else { return true }
-            let before = match.range.lowerBound > 0 ? view.scalars[match.range.lowerBound - 1] : " "
-            let after = match.range.upperBound < view.scalars.count ? view.scalars[match.range.upperBound] : " "
-            return !(before.isASCII && before.properties.isAlphabetic) && !(after.isASCII && after.properties.isAlphabetic)
+        // The original scalars are needed only to quote hits and find clauses; most messages have neither.
+        var originalScalars: [Unicode.Scalar]?
+        func characters() -> [Unicode.Scalar] {
+            if let originalScalars { return originalScalars }
+            let scalars = Array(text.unicodeScalars)
+            originalScalars = scalars
+            return scalars
         }
         func applies(_ direction: Direction, _ scope: RuleScope? = nil) -> Bool {
             (direction == .any || sender == .staffToCustomer) && (scope?.contains(senderContext) ?? true)
         }
-
-        var hits: [RiskHit] = []
-        let exceptionSpans = matches.filter { if case .exception = terms[$0.pattern].role { true } else { false } }.map(\.range)
-        let clauses = ClauseMap(characters)
-        var promiseSpans: [Range<Int>] = []
-        for match in matches {
-            guard case .lexicon(let index) = terms[match.pattern].role else { continue }
-            let rule = lexiconInfo[index]
-            guard applies(rule.direction, rule.scope) else { continue }
-            if rule.negationAware { promiseSpans.append(match.range) }
+        func lexiconApplies(_ index: Int) -> Bool {
+            let flags = lexiconFlags[index]
+            guard flags.anyDirection || sender == .staffToCustomer else { return false }
+            return !flags.scoped || lexiconInfo[index].scope?.contains(senderContext) == true
         }
+
+        // One pass sorts the automaton's matches by role; most messages produce only lexicon matches or none.
+        var lexiconMatches: [(lexicon: Int, range: Range<Int>)] = []
+        var proximityMatches: [AhoCorasick.Match] = []
+        var exceptionSpans: [Range<Int>] = []
+        var promiseSpans: [Range<Int>] = []
+        var cues: [PatternScanner.Cue] = []
+        automaton.forEachMatch(in: view.scalars) { match in
+            let term = terms[match.pattern]
+            // Whole Latin words: the meaningful neighbours (noise skipped) must not be Latin letters, so `sb` is not found in `U*S*B`.
+            if term.latinWord && !view.isWholeWord(match.range) { return }
+            switch term.role {
+            case .lexicon(let index):
+                guard lexiconApplies(index) else { return }
+                lexiconMatches.append((index, match.range))
+                if lexiconFlags[index].negationAware { promiseSpans.append(match.range) }
+            case .proximityFirst, .proximitySecond: proximityMatches.append(match)
+            case .exception: exceptionSpans.append(match.range)
+            case .cue(let qq):
+                cues.append(PatternScanner.Cue(compactEnd: match.range.upperBound, originalEnd: view.span(match.range).end, qq: qq))
+            }
+        }
+        lazy var clauses = ClauseMap(characters())
+        var hits: [RiskHit] = []
+        func report(_ category: RiskCategory, _ rule: String, _ severity: Severity, start: Int, end: Int) {
+            hits.append(RiskHit(category: category, rule: rule, severity: severity,
+                                match: Self.text(characters()[start..<end]), start: start, end: end))
+        }
+
         // Lexicon matches stay lightweight until overlapping ones are dropped: a large lexicon can match
         // dozens of times in one message, and only the longest per category and span is reported.
         var candidates: [LexiconCandidate] = []
-        for match in matches {
-            guard case .lexicon(let index) = terms[match.pattern].role else { continue }
-            let rule: LexiconInfo = lexiconInfo[index]
-            guard applies(rule.direction, rule.scope), !exceptionSpans.contains(where: { $0.contains(match.range.lowerBound) }) else { continue }
-            if rule.negationAware && Negation.cancels(hit: match.range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
-            candidates.append(LexiconCandidate(lexicon: index, category: rule.categoryIndex, range: match.range))
+        candidates.reserveCapacity(lexiconMatches.count)
+        for (index, range) in lexiconMatches {
+            if !exceptionSpans.isEmpty && exceptionSpans.contains(where: { $0.contains(range.lowerBound) }) { continue }
+            if lexiconFlags[index].negationAware && Negation.cancels(hit: range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
+            candidates.append(LexiconCandidate(lexicon: index, category: lexiconFlags[index].categoryIndex, range: range))
         }
         for candidate in LexiconCandidate.longestPerCategory(candidates) {
-            let rule: LexiconInfo = lexiconInfo[candidate.lexicon]
+            let rule = lexiconInfo[candidate.lexicon]
             let span = view.span(candidate.range)
-            hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                match: Self.text(characters[span.start..<span.end]), start: span.start, end: span.end))
+            report(rule.category, rule.id, rule.severity, start: span.start, end: span.end)
         }
-        for (index, rule) in policy.proximity.enumerated() where applies(rule.direction, rule.scope) {
-            let firsts = matches.filter { if case .proximityFirst(index) = terms[$0.pattern].role { true } else { false } }
-            let seconds = matches.filter { if case .proximitySecond(index) = terms[$0.pattern].role { true } else { false } }
-            for first in firsts {
-                guard let second = seconds.first(where: { second in
-                    second.range.lowerBound >= first.range.upperBound && second.range.lowerBound - first.range.upperBound <= rule.within
-                        || first.range.lowerBound >= second.range.upperBound && first.range.lowerBound - second.range.upperBound <= rule.within
+        if !proximityMatches.isEmpty {
+            for (index, rule) in policy.proximity.enumerated() where applies(rule.direction, rule.scope) {
+                guard let range = Self.proximityRange(of: index, within: rule.within, in: proximityMatches, terms: terms, accepting: { range in
+                    !(rule.category == .falsePromise && Negation.cancels(hit: range, view: view, clauses: clauses, otherHits: promiseSpans))
                 }) else { continue }
-                let range = min(first.range.lowerBound, second.range.lowerBound)..<max(first.range.upperBound, second.range.upperBound)
-                let (start, end) = view.span(range)
-                if rule.category == .falsePromise,
-                   Negation.cancels(hit: range, view: view, clauses: clauses, otherHits: promiseSpans) { continue }
-                hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                    match: Self.text(characters[start..<end]), start: start, end: end))
-                break
+                let span = view.span(range)
+                report(rule.category, rule.id, rule.severity, start: span.start, end: span.end)
             }
         }
-        let cues = matches.compactMap { match -> PatternScanner.Cue? in
-            guard case .cue = terms[match.pattern].role else { return nil }
-            let cue = String(String.UnicodeScalarView(view.scalars[match.range]))
-            return PatternScanner.Cue(compactEnd: match.range.upperBound, originalEnd: view.span(match.range).end,
-                                      qq: PatternScanner.qqCues.contains(cue))
-        }
-        let numbersPossible = PatternScanner.mayHoldNumbers(normalized)
-        for rule in policy.patterns where applies(rule.direction, rule.scope) && (numbersPossible || rule.kind == .wechatID) {
-            for span in PatternScanner.find(rule.kind, in: normalized, view: view, cues: cues) {
-                hits.append(RiskHit(category: rule.category, rule: rule.id, severity: rule.severity,
-                                    match: Self.text(characters[span.start..<span.end]), start: span.start, end: span.end))
+        let runs = PatternScanner.mayHoldNumbers(normalized) ? PatternScanner.digitRuns(normalized) : []
+        if !runs.isEmpty || !cues.isEmpty {
+            for rule in policy.patterns where applies(rule.direction, rule.scope) {
+                for span in PatternScanner.find(rule.kind, runs: runs, view: view, cues: cues) {
+                    report(rule.category, rule.id, rule.severity, start: span.start, end: span.end)
+                }
             }
         }
-        return Self.characterOffsets(Self.deduplicated(hits), text: text, scalarCount: characters.count)
+        return Self.characterOffsets(Self.deduplicated(hits), text: text, scalarCount: hits.isEmpty ? 0 : characters().count)
+    }
+
+    /// The first pairing of a first and a second term of proximity rule `rule` at most `within` apart
+    /// that `accepting` lets through, as one range over both.
+    static func proximityRange(of rule: Int, within: Int, in matches: [AhoCorasick.Match], terms: [Term],
+                               accepting: (Range<Int>) -> Bool) -> Range<Int>? {
+        func isFirst(_ match: AhoCorasick.Match) -> Bool {
+            if case .proximityFirst(rule) = terms[match.pattern].role { true } else { false }
+        }
+        func isSecond(_ match: AhoCorasick.Match) -> Bool {
+            if case .proximitySecond(rule) = terms[match.pattern].role { true } else { false }
+        }
+        for first in matches where isFirst(first) {
+            guard let second = matches.first(where: { second in
+                isSecond(second) && (
+                    second.range.lowerBound >= first.range.upperBound && second.range.lowerBound - first.range.upperBound <= within
+                    || first.range.lowerBound >= second.range.upperBound && first.range.lowerBound - second.range.upperBound <= within)
+            }) else { continue }
+            let range = min(first.range.lowerBound, second.range.lowerBound)..<max(first.range.upperBound, second.range.upperBound)
+            if accepting(range) { return range }
+        }
+        return nil
     }
 
     static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var text = ""
-        text.unicodeScalars.append(contentsOf: scalars)
-        return text
+        // Encoding into one buffer is several times faster than growing a string scalar by scalar.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count * 3)
+        for scalar in scalars { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Hits are found in scalar offsets; reports use character offsets (they differ only around emoji and combining marks).
     static func characterOffsets(_ hits: [RiskHit], text: String, scalarCount: Int) -> [RiskHit] {
-        guard !hits.isEmpty, text.count != scalarCount else { return hits }
+        guard !hits.isEmpty, !Self.isOneScalarPerCharacter(text), text.count != scalarCount else { return hits }
         var characterOf = [Int](repeating: 0, count: scalarCount + 1)
         var scalarIndex = 0
         for (characterIndex, character) in text.enumerated() {
@@ -165,10 +206,35 @@ public struct RiskScanner: Sendable {
         }
     }
 
+    /// Whether every scalar is certainly a character of its own (counting characters means grapheme
+    /// breaking, which would cost more than the scan): ASCII without CR, CJK ideographs and punctuation.
+    static func isOneScalarPerCharacter(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0D: return false
+            case 0..<0x300, 0x2010...0x2027, 0x2030...0x205F, 0x3000...0x3029, 0x3030...0x3098, 0x309B...0x9FFF, 0xFF01...0xFF9D: continue
+            default: return false
+            }
+        }
+        return true
+    }
+
     /// Keeps, per category, the longest of overlapping hits; sorted by position.
     static func deduplicated(_ hits: [RiskHit]) -> [RiskHit] {
         guard hits.count > 1 else { return hits }
-        let byLength = hits.indices.sorted { (hits[$0].end - hits[$0].start, $1) > (hits[$1].end - hits[$1].start, $0) }
+        // Usually the hits are lexicon hits already resolved and in order, overlapping nothing: nothing to do.
+        var reach = hits[0].end
+        var inOrderApart = true
+        for hit in hits.dropFirst() {
+            guard hit.start >= reach else {
+                inOrderApart = false
+                break
+            }
+            reach = hit.end
+        }
+        if inOrderApart { return hits }
+        var byLength = Array(hits.indices)
+        byLength.sort(by: { longerThenEarlier(hits, $0, $1) })
         var kept: [Int] = []
         kept.reserveCapacity(hits.count)
         for index in byLength {
@@ -176,9 +242,17 @@ public struct RiskScanner: Sendable {
             if kept.contains(where: { hits[$0].start < hit.end && hit.start < hits[$0].end && hits[$0].category == hit.category }) { continue }
             kept.append(index)
         }
-        kept.sort { hits[$0].start != hits[$1].start ? hits[$0].start < hits[$1].start : hits[$0].rule < hits[$1].rule }
+        kept.sort(by: { earlierThenByRule(hits, $0, $1) })
         return kept.map { hits[$0] }
     }
+
+    private static func longerThenEarlier(_ hits: [RiskHit], _ a: Int, _ b: Int) -> Bool {
+        let lengthA = hits[a].end - hits[a].start
+        let lengthB = hits[b].end - hits[b].start
+        return lengthA != lengthB ? lengthA > lengthB : a < b
+    }
+
+    private static func earlierThenByRule(_ hits: [RiskHit], _ a: Int, _ b: Int) -> Bool {
+        hits[a].start != hits[b].start ? hits[a].start < hits[b].start : hits[a].rule < hits[b].rule
+    }
 }
-
-

@@ -40,8 +40,9 @@ public enum TextNormalizer {
     public static func normalizeScalars(_ text: String) -> Normalized {
         var scalars: [Unicode.Scalar] = []
         var origins: [Int] = []
-        scalars.reserveCapacity(text.unicodeScalars.count)
-        origins.reserveCapacity(text.unicodeScalars.count)
+        // UTF-8 length bounds the scalar count and, unlike the count, costs nothing to read.
+        scalars.reserveCapacity(text.utf8.count)
+        origins.reserveCapacity(text.utf8.count)
         for (offset, scalar) in text.unicodeScalars.enumerated() {
             append(scalar, origin: offset, to: &scalars, &origins)
         }
@@ -68,14 +69,46 @@ public enum TextNormalizer {
     /// The normalized text as a string.
     public static func normalizedString(_ text: String) -> String { normalize(text).string }
 
-    /// Scalars whose NFKC form is themselves: ASCII and the CJK ideograph blocks (most chat text).
+    /// Scalars that fold to one scalar without Foundation: ASCII, the CJK ideograph blocks and the
+    /// punctuation Chinese chat is full of (，。、“”…), which together are nearly all chat text.
     static func fastPath(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
         switch scalar.value {
         case 0x41...0x5A: return Unicode.Scalar(scalar.value + 0x20)
         case 0..<0x80: return scalar
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF:
             return TraditionalToSimplified.convert(scalar)
+        case PunctuationFolds.general, PunctuationFolds.cjk, PunctuationFolds.fullWidth:
+            return PunctuationFolds.folded(scalar)
         default: return nil
         }
+    }
+}
+
+/// The full fold (NFKC, lower case, simplification) of the punctuation and full-width blocks, computed once.
+enum PunctuationFolds {
+    static let general: ClosedRange<UInt32> = 0x2000...0x206F
+    static let cjk: ClosedRange<UInt32> = 0x3000...0x303F
+    static let fullWidth: ClosedRange<UInt32> = 0xFF00...0xFFEF
+
+    /// Folded scalar per block entry; 0 where the fold is not exactly one scalar.
+    private static let table: [UInt32] = [general, cjk, fullWidth].flatMap { block in
+        block.map { value -> UInt32 in
+            guard let scalar = Unicode.Scalar(value) else { return 0 }
+            let folded = Array(String(scalar).precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars)
+            return folded.count == 1 ? TraditionalToSimplified.convert(folded[0]).value : 0
+        }
+    }
+
+    static func folded(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        let index: Int
+        if general.contains(value) {
+            index = Int(value - general.lowerBound)
+        } else if cjk.contains(value) {
+            index = general.count + Int(value - cjk.lowerBound)
+        } else {
+            index = general.count + cjk.count + Int(value - fullWidth.lowerBound)
+        }
+        return table[index] == 0 ? nil : Unicode.Scalar(table[index])
     }
 }

@@ -95,6 +95,28 @@ import Testing
         #expect(hit.match.contains("微"))
     }
 
+    /// Offsets are characters: an emoji of several scalars, a combining accent or CR LF before the hit
+    /// each count as one.
+    @Test(arguments: ["👨‍👩‍👧 您好！私*加*微*信", "cafe\u{301} 私加微信", "您好\r\n私加微信", "，。！私加微信", "ｗｘ号给你：私加微信"])
+    func offsetsCountCharactersWhateverPrecedesTheHit(text: String) throws {
+        let hit = try #require(scanner.scan(text).first { $0.category == .privateDiversion && $0.match.hasSuffix("信") })
+        let characters = Array(text)
+        #expect(String(characters[hit.start..<hit.end]) == hit.match)
+    }
+
+    /// Overlapping terms of one category report the longest; a shorter one that no longer term covers is kept.
+    @Test func overlapsResolveToTheLongestTermPerCategory() {
+        let policy = Policy(name: "t", version: 1, lexicons: [
+            LexiconRule(id: "long", category: .abuse, severity: .low, terms: ["甲乙丙丁", "丁戊己"]),
+            LexiconRule(id: "short", category: .abuse, severity: .low, terms: ["己庚"]),
+            LexiconRule(id: "other", category: .sideDeal, severity: .low, terms: ["乙丙"]),
+        ])
+        let hits = RiskScanner(policy: policy).scan("甲乙丙丁戊己庚")
+        // 甲乙丙丁 wins over the overlapping 丁戊己; 己庚 then overlaps nothing kept of its category.
+        #expect(hits.map(\.match) == ["甲乙丙丁", "乙丙", "己庚"])
+        #expect(hits.map(\.rule) == ["long", "other", "short"])
+    }
+
     @Test func negationAndDisclosureAreCompliant() {
         #expect(scanner.scan("产品不保本，有亏损风险").isEmpty)
         #expect(scanner.scan("承诺保本保息是违规的").isEmpty)
