@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine, then runs every test target.
+# Installs what the test suite needs on a fresh Debian machine, then runs every test target and the
+# console's browser and API suite (real Chromium, schemathesis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,5 @@ fi
 
 swift build --build-tests
 swift test --skip-build "$@"
+# The browser suite runs only for a full run (a filtered run is a developer's quick check).
+if [ $# -eq 0 ]; then ./scripts/test-browser.sh; fi

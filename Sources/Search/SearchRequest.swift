@@ -21,6 +21,10 @@ public struct SearchRequest: Sendable, Hashable {
     public var newestFirst = true
     public var limit = 20
     public var offset = 0
+    /// Only messages sent or received by one of these employees (the reader's scope); nil: no restriction.
+    public var visibleStaff: Set<String>?
+    /// Never messages sent or received by these (protected staff the reader is not named for).
+    public var hiddenStaff: Set<String> = []
 
     public init() {}
 }

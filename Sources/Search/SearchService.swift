@@ -49,6 +49,11 @@ public struct SearchService: Sendable {
             for customer in request.customers { ids += try await store.parties(matching: customer, kind: .externalContact) + [customer] }
             query.partyGroups.append(Array(Set(ids)).sorted())
         }
+        if let visible = request.visibleStaff {
+            guard !visible.isEmpty else { return nil }
+            query.partyGroups.append(visible.sorted())
+        }
+        query.excludedParties = request.hiddenStaff.sorted()
         if !request.rooms.isEmpty { query.rooms = request.rooms }
         if !request.conversations.isEmpty { query.conversations = request.conversations }
         query.since = request.since.map { WeComTime(date: $0).milliseconds }

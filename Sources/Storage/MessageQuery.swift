@@ -11,6 +11,8 @@ public struct MessageQuery: Sendable, Hashable {
     public var excluded: [SearchTokenizer.TermTokens] = []
     /// Each group: the message was sent or received by at least one of these party ids (all groups must hold).
     public var partyGroups: [[String]] = []
+    /// No message sent or received by any of these party ids is returned (protected staff).
+    public var excludedParties: [String] = []
     public var rooms: [String]?
     public var conversations: [String]?
     /// Inclusive lower bound, milliseconds.

@@ -29,3 +29,21 @@ extension SQLiteArchiveStore {
         }
     }
 }
+
+/// A data key as the admin page shows it: never the key, only which master key wraps it.
+public struct DataKeyStatus: Sendable, Hashable {
+    public var id: Int64
+    public var masterFingerprint: String
+    public var active: Bool
+    public var createdAt: Int64
+}
+
+extension SQLiteArchiveStore {
+    public func dataKeyStatus() async throws -> [DataKeyStatus] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, master_fingerprint, active, created_at FROM data_key ORDER BY id").map {
+                DataKeyStatus(id: $0["id"], masterFingerprint: $0["master_fingerprint"], active: $0["active"], createdAt: $0["created_at"])
+            }
+        }
+    }
+}

@@ -232,6 +232,61 @@ extension SQLiteArchiveStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2-console") { db in
+            try db.execute(sql: """
+                -- Console accounts. Roles and scope are small JSON arrays; the password only as a bcrypt hash.
+                CREATE TABLE console_user (
+                    id INTEGER PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    roles TEXT NOT NULL,
+                    departments TEXT NOT NULL,
+                    may_unmask INTEGER NOT NULL DEFAULT 0,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    failed_logins INTEGER NOT NULL DEFAULT 0,
+                    locked_until INTEGER,
+                    totp_secret BLOB,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                -- Sessions and API tokens are looked up by the SHA-256 of the secret the client holds.
+                CREATE TABLE console_session (
+                    token_hash TEXT NOT NULL PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES console_user(id) ON DELETE CASCADE,
+                    csrf TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE TABLE console_api_token (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES console_user(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                -- 敏感岗位: conversations of these employees are visible only to the console users named here.
+                CREATE TABLE protected_staff (
+                    userid TEXT NOT NULL PRIMARY KEY,
+                    viewers TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                -- Every content access and admin change. `event` (sealed) is the canonical JSON the ledger leaf
+                -- holds; the other columns repeat it for filtering and are checked against it by verify.
+                CREATE TABLE audit_event (
+                    id INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    event BLOB NOT NULL,
+                    leaf_index INTEGER NOT NULL UNIQUE
+                );
+                CREATE INDEX audit_event_at ON audit_event(at);
+                CREATE INDEX audit_event_actor ON audit_event(actor, at);
+                """)
+        }
         return migrator
     }
 }

@@ -110,6 +110,10 @@ struct SearchSQL {
             conditions.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
             arguments.append(query.excluded.map { Self.term($0, hasher: hasher) }.joined(separator: " OR "))
         }
+        if !query.excludedParties.isEmpty {
+            conditions.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
+            arguments.append(query.excludedParties.map { "who : " + hasher.token(SearchIndexWriter.partyToken($0)) }.joined(separator: " OR "))
+        }
         if let since = query.since {
             conditions.append("m.msgtime >= ?")
             arguments.append(since)

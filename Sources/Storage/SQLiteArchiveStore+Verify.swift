@@ -10,6 +10,8 @@ public struct VerifyReport: Sendable, Codable {
     public var records: Int
     public var messages: Int
     public var media: Int
+    /// Console audit events (content views, searches, downloads, admin changes).
+    public var auditEvents: Int = 0
     public var blobs: Int
     public var checkpoints: Int
     public var treeSize: UInt64
@@ -21,7 +23,7 @@ public struct VerifyReport: Sendable, Codable {
 
 /// The first thing that does not match, named so an investigator can find it.
 public struct VerifyFailure: Error, Sendable, Codable, Hashable, CustomStringConvertible {
-    /// `message`, `media`, `leaf`, `node`, `checkpoint` or `blob`.
+    /// `message`, `media`, `audit`, `leaf`, `node`, `checkpoint` or `blob`.
     public var kind: String
     /// The msgid, blob hash or checkpoint number.
     public var ref: String
@@ -89,6 +91,9 @@ private struct LedgerVerification {
         var sdkFileID: String?
         var sha256: String?
         var size: Int64?
+        var auditID: Int64?
+        var auditColumns: [String]?
+        var auditEvent: [UInt8]?
     }
 
     func failure(_ kind: String, _ ref: String, _ index: UInt64?, _ reason: String) -> VerifyFailure {
@@ -127,7 +132,11 @@ private struct LedgerVerification {
                     report.failure = failure(row.kind, row.ref, row.index, "the stored record does not match its ledger leaf")
                     return report
                 }
-                if row.kind == "message" { report.messages += 1 } else if row.kind == "media" { report.media += 1 }
+                switch row.kind {
+                case "message": report.messages += 1
+                case "media": report.media += 1
+                default: report.auditEvents += 1
+                }
                 for node in range.append(hash) {
                     let stored = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?"),
                                                    arguments: [node.level, Int64(node.index)])
@@ -164,16 +173,23 @@ private struct LedgerVerification {
     func page(after start: UInt64, limit: Int) throws -> [LeafRow] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT l.idx, l.kind, l.ref, l.hash, m.msgid, m.seq, m.body,
-                   mm.msgid AS media_msgid, mm.sdkfileid, mm.sha256, md.size
+                   mm.msgid AS media_msgid, mm.sdkfileid, mm.sha256, md.size,
+                   a.id AS audit_id, a.at AS audit_at, a.actor, a.action AS audit_action, a.target, a.event
             FROM ledger_leaf l
             LEFT JOIN message m ON l.kind = 'message' AND m.leaf_index = l.idx
             LEFT JOIN message_media mm ON l.kind = 'media' AND mm.leaf_index = l.idx
             LEFT JOIN media md ON md.sha256 = mm.sha256
+            LEFT JOIN audit_event a ON l.kind = 'audit' AND a.leaf_index = l.idx
             WHERE l.idx >= ? ORDER BY l.idx LIMIT ?
             """), arguments: [Int64(start), limit]).map { row in
             LeafRow(index: UInt64(row["idx"] as Int64), kind: row["kind"], ref: row["ref"], storedHash: Array(row["hash"] as Data),
                     msgid: row["msgid"], seq: row["seq"], body: (row["body"] as Data?).map(Array.init),
-                    mediaMsgid: row["media_msgid"], sdkFileID: row["sdkfileid"], sha256: row["sha256"], size: row["size"])
+                    mediaMsgid: row["media_msgid"], sdkFileID: row["sdkfileid"], sha256: row["sha256"], size: row["size"],
+                    auditID: row["audit_id"],
+                    auditColumns: (row["audit_id"] as Int64?).map { _ in
+                        [String(row["audit_at"] as Int64), row["actor"], row["audit_action"], row["target"]]
+                    },
+                    auditEvent: (row["event"] as Data?).map(Array.init))
         }
     }
 
@@ -207,6 +223,22 @@ private struct LedgerVerification {
                                               reason: "the attachment this leaf records is missing or was changed"))
             }
             return .success(MerkleHash.leaf(LeafEncoding.media(msgid: msgid, sdkFileID: fileID, sha256: digest.bytes, size: UInt64(size))))
+        case "audit":
+            guard let id = row.auditID, "audit:\(id)" == row.ref, let sealed = row.auditEvent, let columns = row.auditColumns else {
+                return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index,
+                                              reason: "the audit event this leaf records is missing or was moved"))
+            }
+            do {
+                let json = try sealer.open(sealed, context: SealContext.audit(row.index))
+                let event = try JSONDecoder().decode(AuditEvent.self, from: Data(json))
+                guard [String(event.at), event.actor, event.action, event.target] == columns else {
+                    return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index,
+                                                  reason: "the event's columns were changed (they no longer match the sealed event)"))
+                }
+                return .success(MerkleHash.leaf(LeafEncoding.audit(eventJSON: json)))
+            } catch {
+                return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index, reason: "event \(error)"))
+            }
         default:
             return .failure(VerifyFailure(kind: "leaf", ref: row.ref, leafIndex: row.index, reason: "unknown leaf kind \(row.kind)"))
         }

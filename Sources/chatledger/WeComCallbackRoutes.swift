@@ -6,7 +6,7 @@ import WeCom
 /// `/wecom/callback`: WeCom's URL verification (GET) and event delivery (POST) for the archive app.
 /// A `msgaudit_notify` event wakes the pull loop at once.
 enum WeComCallbackRoutes {
-    static func add(to router: Router<BasicRequestContext>, crypto: CallbackCrypto, signal: PullSignal, logger: Logger) {
+    static func add<Context: RequestContext>(to router: Router<Context>, crypto: CallbackCrypto, signal: PullSignal, logger: Logger) {
         router.get("wecom/callback") { request, _ -> Response in
             let query = request.uri.queryParameters
             do {

@@ -2,6 +2,7 @@ import ArchiveModel
 import ArgumentParser
 import Foundation
 import Alerts
+import Console
 import Hummingbird
 import Ingest
 import Logging
@@ -27,6 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Port of the simulated WeCom API (default: --port + 1).") var wecomPort: Int?
     @Option(help: "Seed of the simulated corp.") var seed: UInt64 = 42
     @Option(help: "Simulated messages per second (the corp's clock runs accelerated).") var rate: Int = 20
+    @Option(help: "Password of the console user `admin` (default: a random one, printed at start).") var adminPassword: String?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1…65535") }
@@ -75,8 +77,17 @@ struct DemoCommand: AsyncParsableCommand {
             simulator: simulator, rate: rate, callback: callback,
             callbackURL: URL(string: "http://127.0.0.1:\(port)/wecom/callback")!,
             directory: DirectorySync(api: api, store: store, logger: logger), logger: logger)
+        var config = ConsoleConfig()
+        config.host = host
+        config.port = port
+        let console = ConsoleBootstrap.services(store: store, blobs: try archive.blobStore(store), config: config, logger: logger) {
+            ["source": "simulated WeCom corp \(simulator.corp.corpID)", "wecomAPI": "http://127.0.0.1:\(wecomPort)/cgi-bin/"]
+        }
+        try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin", "auditor"])
         let app = Application(
-            router: DemoRoutes.router(store: store, callback: callback, signal: signal, logger: logger),
+            router: ConsoleRouter.build(services: console) { router in
+                WeComCallbackRoutes.add(to: router, crypto: callback, signal: signal, logger: logger)
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "ChatLedger"),
             services: [
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },

@@ -1,5 +1,6 @@
 import ArchiveModel
 import ArgumentParser
+import Console
 import Foundation
 import Storage
 
@@ -20,33 +21,3 @@ struct StatsCommand: AsyncParsableCommand {
     }
 }
 
-/// The `stats --json` object.
-struct StatsJSON: Encodable {
-    var messages: Int
-    var quarantined: Int
-    var conversations: Int
-    var media: Int
-    var media_pending: Int
-    var media_failed: Int
-    var seq_gaps: Int
-    var recalled: Int
-    var first_msgtime: Int64?
-    var last_msgtime: Int64?
-    var by_msgtype: [String: Int]
-    var cursors: [String: UInt64]
-
-    init(_ stats: ArchiveStats) {
-        messages = stats.messages
-        quarantined = stats.quarantined
-        conversations = stats.conversations
-        media = stats.media
-        media_pending = stats.mediaPending
-        media_failed = stats.mediaFailed
-        seq_gaps = stats.seqGaps
-        recalled = stats.recalled
-        first_msgtime = stats.firstMessageTime?.milliseconds
-        last_msgtime = stats.lastMessageTime?.milliseconds
-        by_msgtype = stats.byMsgtype
-        cursors = stats.cursors
-    }
-}

@@ -1,0 +1,53 @@
+/// Every decision about who may see what, in one place, for the API and the pages alike.
+///
+/// Pure: it is built from the reader, the directory (each employee's departments with their ancestors)
+/// and the protected-staff list, and answers without I/O, so it can be tested as a matrix.
+public struct AccessPolicy: Sendable {
+    public let principal: Principal
+    /// Employees whose conversations this reader may see; nil: every employee.
+    public let visibleStaff: Set<String>?
+    /// Protected staff this reader is not named for: their conversations stay hidden whatever the scope.
+    public let hiddenStaff: Set<String>
+
+    /// WeCom's root department: a scope holding it covers the whole corp.
+    public static let rootDepartment: Int64 = 1
+
+    /// - Parameters:
+    ///   - employeeDepartments: each employee's departments with all their ancestors.
+    ///   - protectedStaff: employee → the console users named for them.
+    public init(principal: Principal, employeeDepartments: [String: Set<Int64>], protectedStaff: [String: Set<String>]) {
+        self.principal = principal
+        let named = Set(protectedStaff.filter { $0.value.contains(principal.username) }.keys)
+        hiddenStaff = Set(protectedStaff.keys).subtracting(named)
+        if principal.departments.contains(Self.rootDepartment) {
+            visibleStaff = nil
+        } else {
+            let inScope = employeeDepartments.filter { !$0.value.isDisjoint(with: principal.departments) }.keys
+            // Being named for a protected employee is a grant of its own, whatever the departments.
+            visibleStaff = Set(inScope).union(named)
+        }
+    }
+
+    public func may(_ permission: Permission) -> Bool { principal.may(permission) }
+
+    /// Whether the reader may read a conversation with these participants.
+    public func mayRead(participants: Set<String>) -> Bool {
+        guard may(.readContent), participants.isDisjoint(with: hiddenStaff) else { return false }
+        guard let visibleStaff else { return true }
+        return !participants.isDisjoint(with: visibleStaff)
+    }
+
+    /// Whether the reader may work an alert raised in a conversation with these participants.
+    public func mayWorkAlert(participants: Set<String>) -> Bool {
+        may(.workAlerts) && mayReadIgnoringRole(participants)
+    }
+
+    private func mayReadIgnoringRole(_ participants: Set<String>) -> Bool {
+        guard participants.isDisjoint(with: hiddenStaff) else { return false }
+        guard let visibleStaff else { return true }
+        return !participants.isDisjoint(with: visibleStaff)
+    }
+
+    /// Whether phone, ID-card and bank-card numbers are masked for this reader.
+    public var masksPII: Bool { !principal.mayUnmask }
+}

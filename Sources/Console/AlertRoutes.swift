@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// The alert queue: list, one alert with its hits and history, lifecycle actions, and the live feed.
+/// Readers see only alerts raised in conversations they may read.
+enum AlertRoutes {
+    struct AlertDetail: ResponseEncodable {
+        var alert: AlertRecord
+        var hits: [AlertHit]
+        var events: [AlertEvent]
+    }
+
+    struct ActionRequest: Decodable {
+        var action: String
+        var assignee: String?
+        var note: String?
+    }
+
+    static func add(to router: Router<ConsoleContext>, services: ConsoleServices) {
+        router.get("api/v1/alerts") { request, context -> Page<AlertRecord> in
+            let policy = try await services.authorize(context, .workAlerts)
+            let query = QueryParameters(request)
+            let status = query.string("status")
+            if let status, !["open", "assigned", "acknowledged", "resolved", "false-positive"].contains(status) {
+                throw HTTPError(.badRequest, message: "status must be open, assigned, acknowledged, resolved or false-positive")
+            }
+            let limit = try query.int("limit", default: 100, range: 1...1000)
+            let alerts = try await visible(try await services.store.alerts(status: status, category: query.string("category"), limit: limit),
+                                           policy: policy, services: services)
+            return Page(total: alerts.count, items: alerts)
+        }
+        router.get("api/v1/alerts/stream") { request, context -> Response in
+            let policy = try await services.authorize(context, .workAlerts)
+            return AlertStream.response(services: services, policy: policy, resumeAfter: AlertStream.resumePoint(request))
+        }
+        router.get("api/v1/alerts/:id") { _, context -> AlertDetail in
+            let policy = try await services.authorize(context, .workAlerts)
+            let (alert, hits, events) = try await readableAlert(context, policy: policy, services: services)
+            try await services.audit(policy.principal, "alert.view", "\(alert.id)")
+            return AlertDetail(alert: alert, hits: policy.masksPII ? hits.map(masked) : hits, events: events)
+        }
+        router.post("api/v1/alerts/:id/actions") { request, context -> AlertDetail in
+            let policy = try await services.authorize(context, .workAlerts)
+            let (alert, _, _) = try await readableAlert(context, policy: policy, services: services)
+            let body: ActionRequest
+            do {
+                body = try await request.decode(as: ActionRequest.self, context: context)
+            } catch {
+                throw HTTPError(.badRequest, message: "send JSON {\"action\": assign|acknowledge|resolve|false-positive|reopen|note, \"assignee\": …, \"note\": …}")
+            }
+            try await act(on: alert.id, body.action, assignee: body.assignee, note: body.note, policy: policy, services: services)
+            let (updated, hits, events) = try await readableAlert(context, policy: policy, services: services)
+            return AlertDetail(alert: updated, hits: policy.masksPII ? hits.map(masked) : hits, events: events)
+        }
+    }
+
+    /// Applies a lifecycle action, answering 400 when it is unknown or not allowed from the alert's status.
+    static func act(on id: Int64, _ name: String, assignee: String?, note: String?, policy: AccessPolicy, services: ConsoleServices) async throws {
+        guard let action = AlertAction(rawValue: name) else {
+            throw HTTPError(.badRequest, message: "action must be one of \(AlertAction.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        do {
+            try await services.store.updateAlert(id: id, action: action, actor: policy.principal.username, assignee: assignee, note: note)
+        } catch let error as StorageError {
+            throw HTTPError(.conflict, message: error.description)
+        }
+        try await services.audit(policy.principal, "alert.\(action.rawValue)", "\(id)", assignee.map { ["assignee": $0] } ?? [:])
+    }
+
+    static func readableAlert(_ context: ConsoleContext, policy: AccessPolicy, services: ConsoleServices) async throws -> (AlertRecord, [AlertHit], [AlertEvent]) {
+        let text = try context.pathParameter("id")
+        guard let id = Int64(text), let found = try await services.store.alert(id: id),
+              try await visible([found.0], policy: policy, services: services).count == 1 else {
+            throw HTTPError(.notFound, message: "no alert \(text) that you may work")
+        }
+        return found
+    }
+
+    static func visible(_ alerts: [AlertRecord], policy: AccessPolicy, services: ConsoleServices) async throws -> [AlertRecord] {
+        var participants: [String: Set<String>] = [:]
+        var result: [AlertRecord] = []
+        for alert in alerts {
+            let people: Set<String>
+            if let conversation = alert.conversation {
+                if let known = participants[conversation] {
+                    people = known
+                } else {
+                    people = try await services.store.participants(ofConversation: conversation)
+                    participants[conversation] = people
+                }
+            } else {
+                people = [alert.sender]
+            }
+            if policy.mayWorkAlert(participants: people) { result.append(alert) }
+        }
+        return result
+    }
+
+    static func masked(_ hit: AlertHit) -> AlertHit {
+        var hit = hit
+        hit.match = PIIMasker.mask(hit.match)
+        return hit
+    }
+}
+
+/// Server-sent events of new alerts the reader may work, polled once a second, with a keep-alive when idle.
+enum AlertStream {
+    static func resumePoint(_ request: Request) -> Int64 {
+        if let name = HTTPField.Name("Last-Event-ID"), let header = request.headers[name], let id = Int64(header) { return id }
+        if let query = request.uri.queryParameters["after"], let id = Int64(String(query)) { return id }
+        return 0
+    }
+
+    static func event(_ alert: AlertRecord) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = String(decoding: try encoder.encode(alert), as: UTF8.self)
+        return ByteBuffer(string: "id: \(alert.id)\nevent: alert\ndata: \(data)\n\n")
+    }
+
+    static func response(services: ConsoleServices, policy: AccessPolicy, resumeAfter: Int64) -> Response {
+        let body = ResponseBody { writer in
+            var last = resumeAfter
+            var idle = 0
+            while !Task.isCancelled {
+                let fresh = try await services.store.alerts(limit: 100).filter { $0.id > last }.sorted { $0.id < $1.id }
+                for alert in try await AlertRoutes.visible(fresh, policy: policy, services: services) {
+                    try await writer.write(try event(alert))
+                }
+                last = fresh.last?.id ?? last
+                idle = fresh.isEmpty ? idle + 1 : 0
+                if idle >= 15 {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    idle = 0
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/auth/me`.
+enum AuthRoutes {
+    struct LoginRequest: Decodable {
+        var username: String
+        var password: String
+        var otp: String?
+    }
+
+    struct LoginResponse: ResponseEncodable {
+        /// For `Authorization: Bearer`; the same value is set as the session cookie.
+        var token: String
+        /// Send as `X-CSRF-Token` with cookie-authenticated requests that change something.
+        var csrf: String
+        var user: UserJSON
+    }
+
+    struct MeResponse: ResponseEncodable {
+        var user: String
+        var displayName: String
+        var roles: [String]
+        var permissions: [String]
+        var departments: [Int64]
+        var csrf: String?
+    }
+
+    static func add(to router: Router<ConsoleContext>, services: ConsoleServices) {
+        router.post("api/v1/auth/login") { request, context -> Response in
+            let login: LoginRequest
+            do {
+                login = try await request.decode(as: LoginRequest.self, context: context)
+            } catch {
+                throw HTTPError(.badRequest, message: "send JSON {\"username\": …, \"password\": …} (and \"otp\" when the account has a second factor)")
+            }
+            let session = try await openSession(services, username: login.username, password: login.password, otp: login.otp)
+            var response = try LoginResponse(token: session.token, csrf: session.csrf, user: UserJSON(session.user))
+                .response(from: request, context: context)
+            response.setCookie(sessionCookie(session.token, services: services))
+            return response
+        }
+        router.post("api/v1/auth/logout") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            if case .session(_, let tokenHash) = principal.credential {
+                try await services.store.closeSession(tokenHash: tokenHash)
+            } else if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+                try await services.store.closeSession(tokenHash: SecretToken.hash(String(header.dropFirst(7))))
+            }
+            var response = Response(status: .noContent)
+            response.setCookie(expiredSessionCookie(services))
+            return response
+        }
+        router.get("api/v1/auth/me") { _, context -> MeResponse in
+            let principal = try context.requirePrincipal()
+            return MeResponse(user: principal.username, displayName: principal.displayName, roles: principal.roles.map(\.rawValue).sorted(),
+                              permissions: principal.permissions.map(\.rawValue).sorted(), departments: principal.departments.sorted(),
+                              csrf: principal.csrfToken)
+        }
+    }
+
+    /// Signs in, turning sign-in failures into 401/423 with what to do.
+    static func openSession(_ services: ConsoleServices, username: String, password: String, otp: String?) async throws -> AccountService.NewSession {
+        do {
+            return try await services.accounts.login(username: username, password: password, oneTimeCode: otp)
+        } catch let error as AccountService.LoginError {
+            switch error {
+            case .locked: throw HTTPError(HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), message: error.description)
+            case .badCredentials, .needsOneTimeCode, .disabled: throw HTTPError(.unauthorized, message: error.description)
+            }
+        }
+    }
+
+    static func sessionCookie(_ token: String, services: ConsoleServices) -> Cookie {
+        Cookie(name: AuthMiddleware.sessionCookie, value: token, maxAge: services.config.sessionHours * 3600, path: "/",
+               secure: services.config.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    static func expiredSessionCookie(_ services: ConsoleServices) -> Cookie {
+        Cookie(name: AuthMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: services.config.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The server's settings: one JSON file (every key optional) plus `CHATLEDGER_*` environment overrides.
+///
+/// ```json
+/// {
+///   "host": "0.0.0.0", "port": 8080, "data": "/var/lib/chatledger",
+///   "masterKeyFile": "/etc/chatledger/master.key",
+///   "secureCookies": true, "sessionHours": 8,
+///   "lockoutThreshold": 5, "lockoutMinutes": 15,
+///   "language": "zh"
+/// }
+/// ```
+public struct ConsoleConfig: Sendable, Hashable, Codable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The archive folder (database, keys, blobs).
+    public var data = "chatledger-data"
+    /// The master key file; without it, `CHATLEDGER_MASTER_KEY` or the archive's own key file.
+    public var masterKeyFile: String?
+    /// Marks the session cookie `Secure`; set it whenever the console is served over TLS (directly or behind a proxy).
+    public var secureCookies = false
+    public var sessionHours = 8
+    /// Failed logins in a row that lock an account.
+    public var lockoutThreshold = 5
+    public var lockoutMinutes = 15
+    /// The pages' default language: `zh` or `en`.
+    public var language = "zh"
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case host, port, data, masterKeyFile, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ConsoleConfig()
+        host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
+        data = try container.decodeIfPresent(String.self, forKey: .data) ?? defaults.data
+        masterKeyFile = try container.decodeIfPresent(String.self, forKey: .masterKeyFile)
+        secureCookies = try container.decodeIfPresent(Bool.self, forKey: .secureCookies) ?? defaults.secureCookies
+        sessionHours = try container.decodeIfPresent(Int.self, forKey: .sessionHours) ?? defaults.sessionHours
+        lockoutThreshold = try container.decodeIfPresent(Int.self, forKey: .lockoutThreshold) ?? defaults.lockoutThreshold
+        lockoutMinutes = try container.decodeIfPresent(Int.self, forKey: .lockoutMinutes) ?? defaults.lockoutMinutes
+        language = try container.decodeIfPresent(String.self, forKey: .language) ?? defaults.language
+    }
+
+    /// Reads `path` (when given), then applies `CHATLEDGER_HOST`, `_PORT`, `_DATA`, `_MASTER_KEY_FILE`,
+    /// `_SECURE_COOKIES`, `_SESSION_HOURS`, `_LOCKOUT_THRESHOLD`, `_LOCKOUT_MINUTES` and `_LANGUAGE`.
+    /// - Throws: ``ConsoleConfigError`` naming the file, key or variable that is wrong.
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConsoleConfig {
+        var config = ConsoleConfig()
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConsoleConfigError("cannot read the configuration file \(path)")
+            }
+            do {
+                config = try JSONDecoder().decode(ConsoleConfig.self, from: data)
+            } catch {
+                throw ConsoleConfigError("the configuration file \(path) is not valid: \(error)")
+            }
+        }
+        func integer(_ name: String) throws -> Int? {
+            guard let value = environment[name] else { return nil }
+            guard let number = Int(value) else { throw ConsoleConfigError("\(name) must be a whole number, not \(value)") }
+            return number
+        }
+        if let host = environment["CHATLEDGER_HOST"] { config.host = host }
+        if let port = try integer("CHATLEDGER_PORT") { config.port = port }
+        if let data = environment["CHATLEDGER_DATA"] { config.data = data }
+        if let file = environment["CHATLEDGER_MASTER_KEY_FILE"] { config.masterKeyFile = file }
+        if let secure = environment["CHATLEDGER_SECURE_COOKIES"] { config.secureCookies = ["1", "true", "yes"].contains(secure.lowercased()) }
+        if let hours = try integer("CHATLEDGER_SESSION_HOURS") { config.sessionHours = hours }
+        if let threshold = try integer("CHATLEDGER_LOCKOUT_THRESHOLD") { config.lockoutThreshold = threshold }
+        if let minutes = try integer("CHATLEDGER_LOCKOUT_MINUTES") { config.lockoutMinutes = minutes }
+        if let language = environment["CHATLEDGER_LANGUAGE"] { config.language = language }
+        try config.validate()
+        return config
+    }
+
+    public func validate() throws {
+        guard (1...65_535).contains(port) else { throw ConsoleConfigError("port must be between 1 and 65535, not \(port)") }
+        guard sessionHours >= 1 else { throw ConsoleConfigError("sessionHours must be at least 1") }
+        guard lockoutThreshold >= 1 else { throw ConsoleConfigError("lockoutThreshold must be at least 1") }
+        guard lockoutMinutes >= 1 else { throw ConsoleConfigError("lockoutMinutes must be at least 1") }
+        guard ["zh", "en"].contains(language) else { throw ConsoleConfigError("language must be zh or en, not \(language)") }
+    }
+}
+
+public struct ConsoleConfigError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,157 @@
+import ArchiveModel
+import Foundation
+import Hummingbird
+import Search
+import Storage
+
+/// Conversations, a customer's whole history, messages, search and media: content, so every call is
+/// authorized by the reader's ``AccessPolicy`` and every look is audited.
+enum ContentRoutes {
+    static func add(to router: Router<ConsoleContext>, services: ConsoleServices) {
+        router.get("api/v1/conversations") { request, context -> Page<ConversationJSON> in
+            let policy = try await services.authorize(context, .readContent)
+            let query = QueryParameters(request)
+            let filter = ConversationFilter(party: query.string("party"), room: query.string("room"), visibleStaff: policy.visibleStaff,
+                                            hiddenStaff: policy.hiddenStaff, limit: try query.int("limit", default: 50, range: 1...500),
+                                            offset: try query.int("offset", default: 0, range: 0...10_000_000))
+            return try await conversations(filter, services: services)
+        }
+        router.get("api/v1/conversations/:id/messages") { request, context -> Page<MessageJSON> in
+            let policy = try await services.authorize(context, .readContent)
+            let id = try context.pathParameter("id")
+            let conversation = try await services.requireReadable(conversation: id, policy: policy)
+            let query = QueryParameters(request)
+            let limit = try query.int("limit", default: 200, range: 1...1000)
+            let offset = try query.int("offset", default: 0, range: 0...10_000_000)
+            let messages = try await services.store.messages(inConversation: id, limit: limit, offset: offset)
+            try await services.audit(policy.principal, "conversation.view", id, ["offset": "\(offset)", "count": "\(messages.count)"])
+            return Page(total: conversation.messageCount, items: try await messageJSON(messages, services: services, policy: policy))
+        }
+        router.get("api/v1/customers/:id") { _, context -> CustomerJSON in
+            let policy = try await services.authorize(context, .readContent)
+            let id = try context.pathParameter("id")
+            let filter = ConversationFilter(party: id, visibleStaff: policy.visibleStaff, hiddenStaff: policy.hiddenStaff, limit: 500)
+            let page = try await conversations(filter, services: services)
+            guard let party = try await services.store.party(id: id), page.total > 0 || policy.visibleStaff == nil else {
+                throw HTTPError(.notFound, message: "no customer \(id) with conversations you may read")
+            }
+            try await services.audit(policy.principal, "customer.view", id)
+            return CustomerJSON(id: party.id, name: party.name, corpName: party.corpName, conversations: page.items)
+        }
+        router.get("api/v1/messages/:msgid") { _, context -> MessageJSON in
+            let policy = try await services.authorize(context, .readContent)
+            let msgid = try context.pathParameter("msgid")
+            guard let message = try await services.store.message(id: MessageID(rawValue: msgid)),
+                  try await mayRead(message, policy: policy, services: services) else {
+                throw HTTPError(.notFound, message: "no message \(msgid) that you may read")
+            }
+            try await services.audit(policy.principal, "message.view", msgid)
+            return try await messageJSON([message], services: services, policy: policy)[0]
+        }
+        router.get("api/v1/search") { request, context -> SearchJSON in
+            let policy = try await services.authorize(context, .readContent)
+            let search = try searchRequest(QueryParameters(request), policy: policy)
+            let result: SearchResult
+            do {
+                result = try await services.search.search(search)
+            } catch let error as SearchError {
+                throw HTTPError(.badRequest, message: error.description)
+            }
+            try await services.audit(policy.principal, "search", search.text, auditDetail(QueryParameters(request)))
+            let names = try await services.store.partyNames(Set(result.hits.map(\.message.from)))
+            return SearchJSON(total: result.total, totalIsLowerBound: result.totalIsLowerBound, hits: result.hits.map { hit in
+                SearchHitJSON(msgid: hit.message.msgid, msgtime: hit.message.msgtime, from: hit.message.from, fromName: names[hit.message.from],
+                              toList: hit.message.toList, roomid: hit.message.roomid, msgtype: hit.message.msgtype,
+                              conversation: hit.message.conversation, recalled: hit.message.recalled,
+                              snippet: policy.masksPII ? PIIMasker.mask(hit.snippet) : hit.snippet)
+            })
+        }
+        router.get("api/v1/media/:sha256") { request, context -> Response in
+            let policy = try await services.authorize(context, .readContent)
+            let sha = try context.pathParameter("sha256")
+            guard let msgid = QueryParameters(request).string("msgid") else {
+                throw HTTPError(.badRequest, message: "name the message the attachment belongs to: ?msgid=…")
+            }
+            guard let message = try await services.store.message(id: MessageID(rawValue: msgid)),
+                  try await mayRead(message, policy: policy, services: services),
+                  try await services.store.mediaHashes(of: message.id).contains(sha),
+                  let bytes = try services.blobs?.get(sha) else {
+                throw HTTPError(.notFound, message: "no attachment \(sha) of a message you may read")
+            }
+            try await services.audit(policy.principal, "media.download", sha, ["msgid": msgid])
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream",
+                                                   .contentDisposition: "attachment; filename=\"\(sha.prefix(16)).bin\"",
+                                                   .cacheControl: "private, no-store"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    struct CustomerJSON: ResponseEncodable {
+        var id: String
+        var name: String
+        var corpName: String?
+        /// Every conversation with this customer, whichever employee served them.
+        var conversations: [ConversationJSON]
+    }
+
+    static func conversations(_ filter: ConversationFilter, services: ConsoleServices) async throws -> Page<ConversationJSON> {
+        let (total, conversations) = try await services.store.conversations(filter)
+        let names = try await services.store.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }))
+        return Page(total: total, items: conversations.map { ConversationJSON($0, names: names) })
+    }
+
+    static func mayRead(_ message: StoredMessage, policy: AccessPolicy, services: ConsoleServices) async throws -> Bool {
+        guard let conversation = message.conversation else {
+            return policy.mayRead(participants: Set([message.from.rawValue] + message.toList.map(\.rawValue)))
+        }
+        return policy.mayRead(participants: try await services.store.participants(ofConversation: conversation.rawValue))
+    }
+
+    static func messageJSON(_ messages: [StoredMessage], services: ConsoleServices, policy: AccessPolicy) async throws -> [MessageJSON] {
+        let names = try await services.store.partyNames(Set(messages.map(\.from.rawValue)))
+        var result: [MessageJSON] = []
+        for message in messages {
+            let media = try await services.store.mediaHashes(of: message.id)
+            result.append(MessageJSON(message, names: names, media: media, maskPII: policy.masksPII))
+        }
+        return result
+    }
+
+    /// Every filter of the search issue: `q`, `employee`, `department`, `customer`, `room`, `conversation`,
+    /// `since`, `until`, `type`, `ext`, `has_media`, `recalled`, `order`, `limit`, `offset`.
+    static func searchRequest(_ query: QueryParameters, policy: AccessPolicy) throws -> SearchRequest {
+        var search = SearchRequest()
+        search.text = query.string("q") ?? ""
+        search.employees = query.strings("employee")
+        search.departments = try query.strings("department").map { text in
+            guard let id = Int64(text) else { throw HTTPError(.badRequest, message: "department must be a department id, not \(text)") }
+            return id
+        }
+        search.customers = query.strings("customer")
+        search.rooms = query.strings("room")
+        search.conversations = query.strings("conversation")
+        search.since = try query.date("since")
+        search.until = try query.date("until")
+        search.msgtypes = query.strings("type")
+        search.fileExtensions = query.strings("ext")
+        search.hasMedia = try query.bool("has_media")
+        search.recalled = try query.bool("recalled")
+        if let order = query.string("order") {
+            guard ["newest", "oldest"].contains(order) else { throw HTTPError(.badRequest, message: "order must be newest or oldest") }
+            search.newestFirst = order == "newest"
+        }
+        search.limit = try query.int("limit", default: 20, range: 1...SearchService.maximumLimit)
+        search.offset = try query.int("offset", default: 0, range: 0...10_000_000)
+        search.visibleStaff = policy.visibleStaff
+        search.hiddenStaff = policy.hiddenStaff
+        return search
+    }
+
+    static func auditDetail(_ query: QueryParameters) -> [String: String] {
+        var detail: [String: String] = [:]
+        for name in ["employee", "department", "customer", "room", "conversation", "since", "until", "type", "ext", "has_media", "recalled"] {
+            if let value = query.string(name) { detail[name] = value }
+        }
+        return detail
+    }
+}

@@ -1,0 +1,89 @@
+/// A console user as stored. Roles are names (`admin`, `auditor`, `manager`, `qa`, `viewer`); the Console
+/// module gives them meaning.
+public struct ConsoleUser: Sendable, Hashable {
+    public var id: Int64
+    public var username: String
+    public var displayName: String
+    public var passwordHash: String
+    public var roles: [String]
+    /// Departments in scope, each with its sub-departments; `1` (WeCom's root) is the whole corp.
+    public var departments: [Int64]
+    /// Whether phone, ID-card and bank-card numbers are shown unmasked.
+    public var mayUnmask: Bool
+    public var disabled: Bool
+    public var failedLogins: Int
+    /// Milliseconds; logins are refused until then.
+    public var lockedUntil: Int64?
+    /// Whether a second factor (TOTP) is required at login.
+    public var hasTOTP: Bool
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    public init(id: Int64 = 0, username: String, displayName: String, passwordHash: String, roles: [String],
+                departments: [Int64], mayUnmask: Bool = false, disabled: Bool = false, failedLogins: Int = 0,
+                lockedUntil: Int64? = nil, hasTOTP: Bool = false, createdAt: Int64 = 0, updatedAt: Int64 = 0) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.roles = roles
+        self.departments = departments
+        self.mayUnmask = mayUnmask
+        self.disabled = disabled
+        self.failedLogins = failedLogins
+        self.lockedUntil = lockedUntil
+        self.hasTOTP = hasTOTP
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What may change about a user; `nil` leaves a field as it is.
+public struct ConsoleUserChange: Sendable, Hashable {
+    public var displayName: String?
+    public var passwordHash: String?
+    public var roles: [String]?
+    public var departments: [Int64]?
+    public var mayUnmask: Bool?
+    public var disabled: Bool?
+    /// `.some(nil)` removes the second factor.
+    public var totpSecret: String??
+
+    public init(displayName: String? = nil, passwordHash: String? = nil, roles: [String]? = nil, departments: [Int64]? = nil,
+                mayUnmask: Bool? = nil, disabled: Bool? = nil, totpSecret: String?? = nil) {
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.roles = roles
+        self.departments = departments
+        self.mayUnmask = mayUnmask
+        self.disabled = disabled
+        self.totpSecret = totpSecret
+    }
+}
+
+/// A signed-in browser session, found by the hash of its cookie.
+public struct ConsoleSession: Sendable, Hashable {
+    public var user: ConsoleUser
+    public var csrf: String
+    public var expiresAt: Int64
+}
+
+/// An API token's metadata (the secret itself is never stored).
+public struct ConsoleAPIToken: Sendable, Hashable {
+    public var id: Int64
+    public var username: String
+    public var name: String
+    public var createdAt: Int64
+    public var revokedAt: Int64?
+}
+
+/// An employee whose conversations only the named console users may read.
+public struct ProtectedStaff: Sendable, Hashable, Codable {
+    public var userid: String
+    public var viewers: [String]
+
+    public init(userid: String, viewers: [String]) {
+        self.userid = userid
+        self.viewers = viewers
+    }
+}

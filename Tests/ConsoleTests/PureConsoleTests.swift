@@ -1,0 +1,78 @@
+import Console
+import Foundation
+import Storage
+import Testing
+
+@Suite struct AccessPolicyTests {
+    func principal(_ roles: [String], _ departments: [Int64], name: String = "reader") -> Principal {
+        Principal(user: ConsoleUser(username: name, displayName: name, passwordHash: "", roles: roles, departments: departments),
+                  credential: .apiToken)
+    }
+
+    // Departments: 1 root ← 2 finance ← 3 wealth; 1 ← 4 education.
+    let directory: [String: Set<Int64>] = ["ann": [3, 2, 1], "bob": [2, 1], "cat": [4, 1], "vip": [3, 2, 1]]
+    let protected: [String: Set<String>] = ["vip": ["chief"]]
+
+    @Test func separationOfDutiesKeepsAdministratorsOutOfContent() {
+        let admin = AccessPolicy(principal: principal(["admin"], [1]), employeeDepartments: directory, protectedStaff: protected)
+        #expect(!admin.mayRead(participants: ["ann", "customer"]))
+        #expect(admin.may(.administer) && !admin.may(.readContent))
+        let both = AccessPolicy(principal: principal(["admin", "auditor"], [1]), employeeDepartments: directory, protectedStaff: protected)
+        #expect(both.mayRead(participants: ["ann", "customer"]))
+    }
+
+    @Test func scopeIncludesSubDepartmentsAndNothingElse() {
+        let manager = AccessPolicy(principal: principal(["manager"], [2]), employeeDepartments: directory, protectedStaff: protected)
+        #expect(manager.mayRead(participants: ["ann", "c1"]))
+        #expect(manager.mayRead(participants: ["bob", "c1"]))
+        #expect(!manager.mayRead(participants: ["cat", "c1"]))
+        // vip is in scope but protected: hidden whatever the scope.
+        #expect(manager.visibleStaff == ["ann", "bob", "vip"] && manager.hiddenStaff == ["vip"])
+        #expect(!manager.mayRead(participants: ["vip", "c1"]))
+    }
+
+    @Test func protectedStaffAreVisibleOnlyToTheUsersNamedForThem() {
+        let auditor = AccessPolicy(principal: principal(["auditor"], [1]), employeeDepartments: directory, protectedStaff: protected)
+        #expect(!auditor.mayRead(participants: ["vip", "c1"]))
+        #expect(!auditor.mayRead(participants: ["ann", "vip", "c1"]))
+        let chief = AccessPolicy(principal: principal(["auditor"], [4], name: "chief"), employeeDepartments: directory, protectedStaff: protected)
+        #expect(chief.mayRead(participants: ["vip", "c1"]))
+        #expect(!chief.mayRead(participants: ["ann", "c1"]))
+        let viewer = AccessPolicy(principal: principal(["viewer"], [1], name: "chief"), employeeDepartments: directory, protectedStaff: protected)
+        #expect(!viewer.mayRead(participants: ["vip", "c1"]))
+    }
+
+    @Test func piiIsMaskedUnlessGranted() {
+        #expect(AccessPolicy(principal: principal(["auditor"], [1]), employeeDepartments: [:], protectedStaff: [:]).masksPII)
+    }
+}
+
+@Suite struct PIIMaskerTests {
+    @Test(arguments: [
+        ("我手机13812345678，随时联系", "我手机138****5678，随时联系"),
+        ("138 1234 5678", "138 **** 5678"),
+        ("身份证 11010119900307123X 请核对", "身份证 110***********123X 请核对"),
+        ("卡号 6228480402564890018", "卡号 622************0018"),
+        ("订单金额 1999 元，2026-11-27 发货", "订单金额 1999 元，2026-11-27 发货"),
+        ("客服 400-820-8820", "客服 400-820-8820"),
+    ])
+    func masksPersonalNumbersOnly(input: String, expected: String) {
+        #expect(PIIMasker.mask(input) == expected)
+    }
+}
+
+@Suite struct ConsoleConfigTests {
+    @Test func theFileIsReadAndTheEnvironmentOverridesIt() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).json")
+        try Data(#"{"port": 9000, "secureCookies": true, "language": "en"}"#.utf8).write(to: file)
+        let config = try ConsoleConfig.load(path: file.path, environment: ["CHATLEDGER_PORT": "9100", "CHATLEDGER_DATA": "/srv/archive"])
+        #expect(config.port == 9100 && config.secureCookies && config.language == "en" && config.data == "/srv/archive")
+        #expect(config.host == "127.0.0.1")
+    }
+
+    @Test func mistakesAreNamed() throws {
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_PORT": "eighty"]) }
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: "/nonexistent/config.json", environment: [:]) }
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_LANGUAGE": "fr"]) }
+    }
+}
