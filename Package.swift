@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "ArchiveModel", swiftSettings: swiftSettings),
         .target(name: "TextKit", swiftSettings: swiftSettings),
         .target(name: "Risk", dependencies: ["TextKit", "ArchiveModel"], swiftSettings: swiftSettings),
+        .target(name: "Quality", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // MARK: - adapters
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ledger", "Risk",
+                "ArchiveModel", "WeCom", "Storage", "Ledger", "Risk", "Quality",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -87,7 +88,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "ArchiveModel", "Storage", "Search", "Ledger", "TextKit", "Risk", "WeCom",
+                "ArchiveModel", "Storage", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -105,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "chatledger",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console",
+                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console", "Quality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -133,6 +134,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "QualityTests", dependencies: ["Quality", "Ingest", "Storage", "ArchiveModel", "Alerts", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "WeComTests", dependencies: ["WeCom", "ArchiveModel", "Simulator"], swiftSettings: swiftSettings),

@@ -29,7 +29,11 @@ public struct AlertDispatcher: Sendable {
                 continue
             }
             do {
-                try await channel.deliver(item.alert)
+                if let recipients = item.recipients, !recipients.isEmpty {
+                    try await channel.deliver(item.alert, to: recipients)
+                } else {
+                    try await channel.deliver(item.alert)
+                }
                 try await store.recordDelivery(outboxID: item.id, error: nil)
                 delivered += 1
             } catch {

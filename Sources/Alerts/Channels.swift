@@ -60,9 +60,13 @@ public struct WeComAppMessageChannel: AlertChannel {
     }
 
     public func deliver(_ alert: AlertRecord) async throws {
+        try await deliver(alert, to: toUsers)
+    }
+
+    public func deliver(_ alert: AlertRecord, to recipients: [String]) async throws {
         let text = AlertText.summary(alert, consoleURL: consoleURL)
         let answer = try await api.call("POST", "message/send", body: .object([
-            "touser": .string(toUsers.joined(separator: "|")), "msgtype": .string("text"), "agentid": .integer(Int64(agentID)),
+            "touser": .string(recipients.joined(separator: "|")), "msgtype": .string("text"), "agentid": .integer(Int64(agentID)),
             "text": .object(["content": .string(String(text.utf8.prefix(2000)) ?? text)]), "safe": .integer(0),
         ]))
         if let invalid = answer["invaliduser"]?.stringValue, !invalid.isEmpty {

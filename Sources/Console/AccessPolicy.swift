@@ -48,6 +48,12 @@ public struct AccessPolicy: Sendable {
         return !participants.isDisjoint(with: visibleStaff)
     }
 
+    /// Whether an employee's figures (reply times, reviews) are in the reader's scope.
+    public func covers(employee: String) -> Bool {
+        guard !hiddenStaff.contains(employee) else { return false }
+        return visibleStaff?.contains(employee) ?? true
+    }
+
     /// Whether phone, ID-card and bank-card numbers are masked for this reader.
     public var masksPII: Bool { !principal.mayUnmask }
 }

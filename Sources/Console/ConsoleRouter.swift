@@ -29,6 +29,7 @@ public enum ConsoleRouter {
         ContentRoutes.add(to: router, services: services)
         AlertRoutes.add(to: router, services: services)
         AdminRoutes.add(to: router, services: services)
+        QualityRoutes.add(to: router, services: services)
         PageRoutes.add(to: router, services: services)
         extra(router)
         return router

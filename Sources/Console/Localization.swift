@@ -29,6 +29,10 @@ enum Localization {
         "amount": "金额", "count": "个数", "coordinates": "坐标", "attendees": "参与人",
         "status.open": "待处理", "status.assigned": "已分配", "status.acknowledged": "已确认", "status.resolved": "已解决",
         "status.false-positive": "误报",
+        "sla": "超时提醒", "qa": "质检", "overdue_now": "当前超时未回复", "waiting_since": "等待开始", "minutes_waiting": "已等待（分钟）",
+        "response_times": "响应时间（工作时间）", "waits": "客户等待次数", "reply_rate": "按时回复率", "avg_response": "平均响应（分钟）",
+        "avg_first_response": "平均首次响应（分钟）", "settings": "设置", "period": "周期", "draw_sample": "抽样", "score": "得分",
+        "reminded": "已提醒", "escalated": "已升级", "pending": "未提醒",
     ]
 
     static let english: [String: String] = [
@@ -57,5 +61,9 @@ enum Localization {
         "terms": "terms", "rules": "Rules", "amount": "Amount", "count": "Count", "coordinates": "Coordinates", "attendees": "Attendees",
         "status.open": "Open", "status.assigned": "Assigned", "status.acknowledged": "Acknowledged", "status.resolved": "Resolved",
         "status.false-positive": "False positive",
+        "sla": "Reply timeouts", "qa": "Quality review", "overdue_now": "Overdue now", "waiting_since": "Waiting since",
+        "minutes_waiting": "Minutes waiting", "response_times": "Response times (working time)", "waits": "Waits", "reply_rate": "Replied in time",
+        "avg_response": "Avg response (min)", "avg_first_response": "Avg first response (min)", "settings": "Settings", "period": "Period",
+        "draw_sample": "Draw sample", "score": "Score", "reminded": "Reminded", "escalated": "Escalated", "pending": "Not reminded",
     ]
 }

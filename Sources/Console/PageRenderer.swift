@@ -30,7 +30,8 @@ struct PageRenderer: Sendable {
                 values["user"] = ["displayName": principal.displayName]
                 values["displayName"] = principal.displayName
                 values["nav"] = ["content": principal.may(.readContent), "alerts": principal.may(.workAlerts),
-                                 "audit": principal.may(.viewAudit), "admin": principal.may(.administer)]
+                                 "audit": principal.may(.viewAudit), "admin": principal.may(.administer),
+                                 "sla": principal.may(.viewStatistics), "qa": principal.may(.reviewQuality)]
             }
             return values
         }

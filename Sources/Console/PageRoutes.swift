@@ -283,6 +283,7 @@ enum PageRoutes {
             return renderer.render("audit", title: frame.t["audit"] ?? "", values: values, frame: frame)
         })
         AdminPages.add(to: router, services: services, renderer: renderer, page: page)
+        QualityPages.add(to: router, services: services, renderer: renderer, page: page)
     }
 
     static func inTimeOrder(_ a: StoredMessage, _ b: StoredMessage) -> Bool {

@@ -6,6 +6,7 @@ enum PageTemplates {
         "layout": layout, "login": login, "error": error, "conversations": conversations, "conversation": conversation,
         "message": message, "blocks": blocks, "pager": pager, "customers": customers, "customer": customer, "search": search,
         "snippet": snippet, "alerts": alerts, "alert": alert, "alertActions": alertActions, "audit": audit, "admin": admin,
+        "sla": sla, "qa": qa, "qaSample": qaSample,
     ]
 
     static let layout = """
@@ -17,6 +18,8 @@ enum PageTemplates {
     <header>{{#user}}<nav><a class="brand" href="/">{{t.app}}</a>
     {{#nav.content}}<a href="/conversations">{{t.conversations}}</a><a href="/customers">{{t.customers}}</a><a href="/search">{{t.search}}</a>{{/nav.content}}
     {{#nav.alerts}}<a href="/alerts">{{t.alerts}}</a>{{/nav.alerts}}
+    {{#nav.sla}}<a href="/sla">{{t.sla}}</a>{{/nav.sla}}
+    {{#nav.qa}}<a href="/qa">{{t.qa}}</a>{{/nav.qa}}
     {{#nav.audit}}<a href="/audit">{{t.audit}}</a>{{/nav.audit}}
     {{#nav.admin}}<a href="/admin">{{t.admin}}</a>{{/nav.admin}}</nav>
     <div class="who"><span id="whoami">{{displayName}}</span> <a href="/lang?to={{otherLang}}">{{t.language}}</a>
@@ -181,5 +184,40 @@ enum PageTemplates {
     <section class="card"><h2>{{t.lexicons}}</h2><table class="list"><thead><tr><th>{{t.rules}}</th><th>{{t.category}}</th><th>{{t.severity}}</th><th>{{t.terms}}</th></tr></thead><tbody>
     {{#lexicons}}<tr><td>{{id}}</td><td>{{category}}</td><td>{{severity}}</td><td>{{count}}: {{sample}}</td></tr>{{/lexicons}}</tbody></table></section>
     <section class="card"><h2>{{t.wecom}} · {{t.service}}</h2><dl class="facts">{{#service}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/service}}</dl></section>
+    """
+
+    static let sla = """
+    <h1>{{t.sla}}</h1>
+    {{#message}}<p class="notice" id="sla-message">{{message}}</p>{{/message}}
+    <section class="card"><h2>{{t.overdue_now}} <span class="muted">({{overdueCount}})</span></h2>
+    <table class="list" id="overdue"><thead><tr><th>{{t.customer}}</th><th>{{t.employee}}</th><th>{{t.waiting_since}}</th><th>{{t.minutes_waiting}}</th><th>{{t.status}}</th></tr></thead><tbody>
+    {{#overdue}}<tr><td><a href="{{href}}">{{customer}}</a></td><td>{{employee}}</td><td>{{since}}</td><td>{{minutes}}</td><td>{{state}}</td></tr>{{/overdue}}
+    {{^overdue}}<tr><td colspan="5">{{t.no_results}}</td></tr>{{/overdue}}</tbody></table></section>
+    <section class="card"><h2>{{t.response_times}} <span class="muted">{{period}}</span></h2>
+    <table class="list" id="sla-stats"><thead><tr><th>{{t.employee}}</th><th>{{t.waits}}</th><th>{{t.reply_rate}}</th><th>{{t.avg_response}}</th><th>{{t.avg_first_response}}</th><th>{{t.overdue_now}}</th></tr></thead><tbody>
+    {{#rows}}<tr><td>{{name}}</td><td>{{waits}}</td><td>{{rate}}</td><td>{{average}}</td><td>{{first}}</td><td>{{overdue}}</td></tr>{{/rows}}
+    {{^rows}}<tr><td colspan="6">{{t.no_results}}</td></tr>{{/rows}}</tbody></table></section>
+    <section class="card"><h2>{{t.settings}} <span class="muted">{{version}}</span></h2>
+    {{#canEdit}}<form method="post" action="/sla/settings"><input type="hidden" name="_csrf" value="{{csrf}}">
+    <textarea name="settings" rows="16" cols="100" id="sla-settings">{{settings}}</textarea><p><button type="submit">{{t.save}}</button></p></form>{{/canEdit}}
+    {{^canEdit}}<pre>{{settings}}</pre>{{/canEdit}}</section>
+    """
+
+    static let qa = """
+    <h1>{{t.qa}}</h1>
+    <form class="filters" method="post" action="/qa/sample"><input type="hidden" name="_csrf" value="{{csrf}}">
+    <label>{{t.period}}<input name="period" value="{{period}}" placeholder="2026-11"></label><button type="submit">{{t.draw_sample}}</button></form>
+    <table class="list" id="qa-queue"><thead><tr><th>#</th><th>{{t.period}}</th><th>{{t.employee}}</th><th>{{t.conversations}}</th><th>{{t.score}}</th></tr></thead><tbody>
+    {{#items}}<tr><td><a href="/qa/{{id}}">#{{id}}</a></td><td>{{period}}</td><td>{{employee}}</td><td>{{title}}</td><td>{{score}}</td></tr>{{/items}}
+    {{^items}}<tr><td colspan="5">{{t.no_results}}</td></tr>{{/items}}</tbody></table>
+    """
+
+    static let qaSample = """
+    <h1>{{t.qa}} #{{id}} · {{employee}} <span class="muted">{{period}}</span></h1>
+    <form method="post" action="/qa/{{id}}" class="card" id="qa-score-form"><input type="hidden" name="_csrf" value="{{csrf}}">
+    {{#rubric}}<label class="score">{{name}} <span class="muted">({{weight}})</span> <input type="number" name="item.{{itemID}}" min="0" max="100" step="1" value="{{value}}" required></label>{{/rubric}}
+    <label class="score">{{t.note}}<input name="comment" size="60" value="{{comment}}"></label><button type="submit">{{t.save}}</button>
+    {{#total}}<p id="qa-total">{{t.score}}: <b>{{.}}</b></p>{{/total}}</form>
+    <div class="chat" id="messages">{{#messages}}{{> message}}{{/messages}}</div>
     """
 }

@@ -68,6 +68,8 @@ public struct OutboxItem: Sendable, Hashable {
     public var channel: String
     public var attempts: Int
     public var alert: AlertRecord
+    /// Particular people to notify (reply-timeout reminders); nil: the channel's standing recipients.
+    public var recipients: [String]?
 }
 
 extension SQLiteArchiveStore {
@@ -137,10 +139,11 @@ extension SQLiteArchiveStore {
         let now = clock().milliseconds
         return try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT o.id AS outbox_id, o.channel, o.attempts, a.* FROM alert_outbox o JOIN alert a ON a.id = o.alert_id
+                SELECT o.id AS outbox_id, o.channel, o.attempts, o.recipients, a.* FROM alert_outbox o JOIN alert a ON a.id = o.alert_id
                 WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?
                 """, arguments: [now, limit]).map {
-                OutboxItem(id: $0["outbox_id"], channel: $0["channel"], attempts: $0["attempts"], alert: Self.alertRecord($0))
+                OutboxItem(id: $0["outbox_id"], channel: $0["channel"], attempts: $0["attempts"], alert: Self.alertRecord($0),
+                           recipients: ($0["recipients"] as String?).map(Self.strings))
             }
         }
     }

@@ -24,6 +24,12 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.detail = detail
     }
 
+    /// The filter columns' values: SQLite text stops at a NUL, so NULs become U+FFFD there (the sealed
+    /// event keeps the exact text).
+    public var columns: [String] {
+        [String(at), actor, action, target].map { $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+    }
+
     /// The bytes the ledger leaf holds: sorted keys, no insignificant whitespace.
     public var canonicalJSON: [UInt8] {
         let encoder = JSONEncoder()
@@ -77,7 +83,7 @@ extension SQLiteArchiveStore {
             let leafIndex = ledger.size
             try db.execute(sql: """
                 INSERT INTO audit_event (at, actor, action, target, event, leaf_index) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [event.at, event.actor, event.action, event.target,
+                """, arguments: [event.at, event.columns[1], event.columns[2], event.columns[3],
                                  Data(try sealer.seal(json, context: SealContext.audit(leafIndex))), Int64(leafIndex)])
             let id = db.lastInsertedRowID
             try ledger.append(kind: .audit, ref: "audit:\(id)", leaf: LeafEncoding.audit(eventJSON: json), db: db)

@@ -287,6 +287,63 @@ extension SQLiteArchiveStore {
                 CREATE INDEX audit_event_actor ON audit_event(actor, at);
                 """)
         }
+        migrator.registerMigration("v3-quality") { db in
+            try db.execute(sql: """
+                -- Reply-timeout settings, versioned like policies.
+                CREATE TABLE sla_settings (
+                    version INTEGER PRIMARY KEY,
+                    document TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                -- Conversations whose waits must be computed again (written by the commit that stores a message).
+                -- The generation lets the tracker clear only what it has seen, not a mark made while it computed.
+                CREATE TABLE sla_dirty (conversation TEXT NOT NULL PRIMARY KEY, generation INTEGER NOT NULL DEFAULT 0);
+                -- One row per wait of a customer: pending while reply_msgid is NULL.
+                CREATE TABLE sla_wait (
+                    customer_msgid TEXT NOT NULL PRIMARY KEY,
+                    conversation TEXT NOT NULL,
+                    customer TEXT NOT NULL,
+                    employee TEXT NOT NULL,
+                    department INTEGER,
+                    waiting_since INTEGER NOT NULL,
+                    reply_msgid TEXT,
+                    replied_by TEXT,
+                    replied_at INTEGER,
+                    working_ms INTEGER,
+                    target_ms INTEGER NOT NULL,
+                    reminder_due INTEGER NOT NULL,
+                    escalation_due INTEGER NOT NULL,
+                    escalate_to TEXT NOT NULL,
+                    reminder_sent_at INTEGER,
+                    escalation_sent_at INTEGER
+                );
+                CREATE INDEX sla_wait_conversation ON sla_wait(conversation);
+                CREATE INDEX sla_wait_pending ON sla_wait(reminder_due) WHERE reply_msgid IS NULL;
+                CREATE INDEX sla_wait_employee_time ON sla_wait(employee, waiting_since);
+                -- Quality review: sampled conversations and their scores.
+                CREATE TABLE qa_sample (
+                    id INTEGER PRIMARY KEY,
+                    conversation TEXT NOT NULL,
+                    employee TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (conversation, employee, period)
+                );
+                CREATE TABLE qa_score (
+                    id INTEGER PRIMARY KEY,
+                    sample_id INTEGER NOT NULL REFERENCES qa_sample(id),
+                    reviewer TEXT NOT NULL,
+                    scores TEXT NOT NULL,
+                    total REAL NOT NULL,
+                    comment TEXT,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX qa_score_sample ON qa_score(sample_id);
+                -- Reminders go to particular people, not a channel's standing recipients.
+                ALTER TABLE alert_outbox ADD COLUMN recipients TEXT;
+                """)
+        }
         return migrator
     }
 }

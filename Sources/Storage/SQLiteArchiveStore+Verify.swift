@@ -231,7 +231,7 @@ private struct LedgerVerification {
             do {
                 let json = try sealer.open(sealed, context: SealContext.audit(row.index))
                 let event = try JSONDecoder().decode(AuditEvent.self, from: Data(json))
-                guard [String(event.at), event.actor, event.action, event.target] == columns else {
+                guard event.columns == columns else {
                     return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index,
                                                   reason: "the event's columns were changed (they no longer match the sealed event)"))
                 }

@@ -171,6 +171,10 @@ public final class SQLiteArchiveStore: ArchiveStore {
                     last_msgtime = max(last_msgtime, excluded.last_msgtime),
                     message_count = message_count + excluded.message_count
                 """).execute(arguments: [id, delta.room, delta.partyA, delta.partyB, delta.first, delta.last, delta.count])
+            // The reply-timeout tracker recomputes this conversation's waits (durably: the mark commits with the message).
+            try db.cachedStatement(sql: """
+                INSERT INTO sla_dirty (conversation) VALUES (?) ON CONFLICT (conversation) DO UPDATE SET generation = generation + 1
+                """).execute(arguments: [id])
         }
         return (inserted, messages.count - inserted)
     }

@@ -113,3 +113,17 @@ import Testing
         }
     }
 }
+
+@Suite struct AuditEncodingTests {
+    /// Found by schemathesis: a search for control characters must still verify.
+    @Test(arguments: ["\u{11}\u{7f}ì>=?\u{1d}¥", "a\u{0}b", "e\u{301}", "\u{2028}\u{2029}", "😀\\\"/"])
+    func oddTargetsRoundTripThroughTheSealedEvent(target: String) async throws {
+        let fixture = try await ConsoleFixture.make(messages: 10, seed: 2)
+        try await fixture.store.appendAudit(AuditEvent(actor: "auditor", action: "search", target: target))
+        let key = Curve25519.Signing.PrivateKey()
+        try await fixture.store.writeCheckpoint(signingKey: key, timestamp: nil)
+        let report = try await fixture.store.verify(publicKey: key.publicKey, blobs: nil)
+        #expect(report.ok, "\(String(describing: report.failure))")
+        #expect(try await fixture.store.auditEvents(AuditFilter(limit: 1)).first?.event.target == target)
+    }
+}

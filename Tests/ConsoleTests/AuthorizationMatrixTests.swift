@@ -28,6 +28,11 @@ import Testing
         ("/audit", [200, 200, 403, 403, 403]),
         ("/admin", [200, 403, 403, 403, 403]),
         ("/customers", [403, 200, 200, 200, 403]),
+        ("/api/v1/sla/overdue", [200, 200, 200, 200, 200]),
+        ("/api/v1/sla/stats", [200, 200, 200, 200, 200]),
+        ("/api/v1/qa/samples", [403, 403, 403, 200, 403]),
+        ("/sla", [200, 200, 200, 200, 200]),
+        ("/qa", [403, 403, 403, 200, 403]),
     ]
 
     @Test func everyEndpointAnswersEachRoleAsTheMatrixSays() async throws {

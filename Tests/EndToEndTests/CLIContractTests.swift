@@ -49,6 +49,32 @@ import Testing
         #expect(second["imported"] as? Int == 0 && second["duplicate"] as? Int == 200)
     }
 
+    @Test func replyTimeoutsAndQualityReviewSpeakJSON() throws {
+        let corp = try CLI.temporaryFolder("sla-corp")
+        let data = try CLI.temporaryFolder("sla-data")
+        #expect(try CLI.run(["simulate", "--out", corp, "--messages", "600", "--seed", "8"]).status == 0)
+        #expect(try CLI.run(["import", "--data", data, "--messages", corp + "/messages.jsonl"]).status == 0)
+        // The simulated month lies in the past, so its unanswered customers are overdue now, counting every hour.
+        let overdue = try #require(try CLI.run(["sla", "overdue", "--all-hours", "--json", "--data", data]).json as? [String: Any])
+        #expect(overdue["all_hours"] as? Bool == true && overdue["now"] is Int)
+        let waits = try #require(overdue["overdue"] as? [[String: Any]])
+        #expect(!waits.isEmpty)
+        for key in ["conversation", "customer", "employee", "waiting_since", "minutes_waiting", "reminded", "escalated"] {
+            #expect(waits[0][key] != nil, "missing \(key)")
+        }
+        let stats = try #require(try CLI.run(["sla", "stats", "--json", "--data", data, "--since", "2026-01-01"]).json as? [String: Any])
+        let employees = try #require(stats["employees"] as? [[String: Any]])
+        #expect(!employees.isEmpty && employees.allSatisfy { $0["waits"] is Int && $0["replyRate"] is Double })
+        #expect(try CLI.run(["qa", "sample", "--period", "2026-11", "--data", data]).status == 0)
+        let samples = try #require(try CLI.run(["qa", "list", "--json", "--data", data]).json as? [[String: Any]])
+        let id = try #require(samples.first?["id"] as? Int)
+        #expect(try CLI.run(["qa", "score", "\(id)", "--item", "greeting=100", "--item", "accuracy=100", "--item", "compliance=100",
+                             "--item", "courtesy=100", "--data", data]).status == 0)
+        let scored = try #require(try CLI.run(["qa", "list", "--json", "--data", data]).json as? [[String: Any]])
+        #expect(scored.first { $0["id"] as? Int == id }?["total"] as? Double == 100)
+        #expect(try CLI.run(["qa", "score", "\(id)", "--item", "speed=1", "--data", data]).status != 0)
+    }
+
     @Test func badArgumentsAreRefusedWithAMessage() throws {
         let both = try CLI.run(["import", "--chatdata", "a", "--messages", "b"])
         #expect(both.status != 0 && both.stderr.contains("exactly one"))

@@ -93,6 +93,11 @@ struct DemoCommand: AsyncParsableCommand {
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
                 ClosureService(name: "pull") { await pulling.run() },
                 ClosureService(name: "alerts") { await dispatcher.run() },
+                // Reply timeouts: the simulated history is tracked and counted; notices start with this run.
+                ClosureService(name: "reply-timeouts") {
+                    await ReplyTimeoutTracker(store: store, channels: ["wecom-app"], noticesFrom: Int64(Date().timeIntervalSince1970 * 1000),
+                                              logger: logger).run()
+                },
                 ClosureService(name: "checkpoints") {
                     // A signed checkpoint follows new leaves within a second.
                     while !Task.isCancelled {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 import Hummingbird
+import Ingest
 import Logging
 import ServiceLifecycle
 import Storage
@@ -38,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
             router: ConsoleRouter.build(services: console),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ChatLedger"),
             services: [
+                // Notices go through the outbox; a process that pulls from WeCom runs the dispatcher that delivers them.
+                ClosureService(name: "reply-timeouts") {
+                    await ReplyTimeoutTracker(store: store, channels: ["wecom-app"],
+                                              noticesFrom: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000, logger: logger).run()
+                },
                 ClosureService(name: "checkpoints") {
                     while !Task.isCancelled {
                         do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: nil) } catch {

@@ -1,0 +1,65 @@
+import Foundation
+import Quality
+import Storage
+
+/// First-response and average response times, reply rate within the target, per employee and department.
+public struct ReplyStatistics: Sendable, Codable {
+    public struct Row: Sendable, Codable {
+        /// An employee's userid or a department id.
+        public var key: String
+        public var waits: Int
+        public var answered: Int
+        public var answeredWithinTarget: Int
+        /// Answered within the target ÷ waits.
+        public var replyRate: Double
+        public var averageResponseMinutes: Double?
+        /// Over the first wait of each conversation and day.
+        public var averageFirstResponseMinutes: Double?
+        public var overdueNow: Int
+    }
+
+    public var since: Int64
+    public var until: Int64
+    public var employees: [Row]
+    public var departments: [Row]
+
+    /// - Parameter overdue: waits overdue now (their customer messages), to count per employee.
+    public static func compute(_ waits: [StoredWait], overdue: Set<String>, since: Int64, until: Int64,
+                               calendar: BusinessCalendar = .standard) -> ReplyStatistics {
+        // The first wait of each conversation and (local) day.
+        var firstOfDay: [String: StoredWait] = [:]
+        for wait in waits {
+            let key = wait.conversation + "#" + String(calendar.localDayNumber(of: wait.waitingSince))
+            if firstOfDay[key].map({ wait.waitingSince < $0.waitingSince }) ?? true { firstOfDay[key] = wait }
+        }
+        let firsts = Set(firstOfDay.values.map(\.customerMsgid))
+        func rows(_ key: (StoredWait) -> String?) -> [Row] {
+            var grouped: [String: [StoredWait]] = [:]
+            for wait in waits { if let value = key(wait) { grouped[value, default: []].append(wait) } }
+            return grouped.map { key, waits in
+                let answered = waits.filter { $0.workingMilliseconds != nil }
+                let within = answered.filter { $0.workingMilliseconds! <= $0.targetMilliseconds }.count
+                let firstAnswered = answered.filter { firsts.contains($0.customerMsgid) }
+                return Row(key: key, waits: waits.count, answered: answered.count, answeredWithinTarget: within,
+                           replyRate: waits.isEmpty ? 0 : Double(within) / Double(waits.count),
+                           averageResponseMinutes: mean(answered.map { Double($0.workingMilliseconds!) / 60_000 }),
+                           averageFirstResponseMinutes: mean(firstAnswered.map { Double($0.workingMilliseconds!) / 60_000 }),
+                           overdueNow: waits.filter { overdue.contains($0.customerMsgid) }.count)
+            }.sorted { $0.key < $1.key }
+        }
+        return ReplyStatistics(since: since, until: until, employees: rows { $0.employee }, departments: rows { $0.department.map(String.init) })
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : (values.reduce(0, +) / Double(values.count) * 10).rounded() / 10
+    }
+}
+
+extension BusinessCalendar {
+    /// The local day number (days since 1970-01-01 in the calendar's zone) of a moment.
+    public func localDayNumber(of moment: Int64) -> Int64 {
+        let offset = Int64((TimeZone(identifier: timeZone) ?? .current).secondsFromGMT(for: Date(timeIntervalSince1970: Double(moment) / 1000))) * 1000
+        let local = moment + offset
+        return local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
+    }
+}

@@ -1,0 +1,259 @@
+import ArchiveModel
+import Foundation
+import GRDB
+
+/// A message as the reply-timeout tracker reads it: who, when, staff or not.
+public struct ReplyFact: Sendable, Hashable {
+    public var msgid: String
+    public var sender: String
+    public var time: Int64
+}
+
+/// What the tracker needs of one conversation.
+public struct ConversationReplyFacts: Sendable {
+    public var conversation: String
+    public var roomID: String?
+    public var roomOwner: String?
+    /// Messages in msgtime order, without recalled messages, recall records and consent/switch records.
+    public var messages: [ReplyFact]
+}
+
+/// One wait of a customer as stored.
+public struct StoredWait: Sendable, Hashable {
+    public var customerMsgid: String
+    public var conversation: String
+    public var customer: String
+    public var employee: String
+    public var department: Int64?
+    public var waitingSince: Int64
+    public var replyMsgid: String?
+    public var repliedBy: String?
+    public var repliedAt: Int64?
+    /// Working time waited (the business calendar's clock), when answered.
+    public var workingMilliseconds: Int64?
+    /// The reminder threshold in working time.
+    public var targetMilliseconds: Int64
+    public var reminderDue: Int64
+    public var escalationDue: Int64
+    public var escalateTo: [String]
+    public var reminderSentAt: Int64?
+    public var escalationSentAt: Int64?
+
+    public init(customerMsgid: String, conversation: String, customer: String, employee: String, department: Int64?, waitingSince: Int64,
+                replyMsgid: String?, repliedBy: String?, repliedAt: Int64?, workingMilliseconds: Int64?, targetMilliseconds: Int64,
+                reminderDue: Int64, escalationDue: Int64, escalateTo: [String], reminderSentAt: Int64? = nil, escalationSentAt: Int64? = nil) {
+        self.customerMsgid = customerMsgid
+        self.conversation = conversation
+        self.customer = customer
+        self.employee = employee
+        self.department = department
+        self.waitingSince = waitingSince
+        self.replyMsgid = replyMsgid
+        self.repliedBy = repliedBy
+        self.repliedAt = repliedAt
+        self.workingMilliseconds = workingMilliseconds
+        self.targetMilliseconds = targetMilliseconds
+        self.reminderDue = reminderDue
+        self.escalationDue = escalationDue
+        self.escalateTo = escalateTo
+        self.reminderSentAt = reminderSentAt
+        self.escalationSentAt = escalationSentAt
+    }
+}
+
+/// Which notice of a wait is due: the reminder to the employee or the escalation after it.
+public enum ReplyNotice: String, Sendable, Hashable {
+    case reminder
+    case escalation
+}
+
+extension SQLiteArchiveStore {
+    public func slaSettingsDocument() async throws -> (version: Int, document: [UInt8])? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT version, document FROM sla_settings ORDER BY version DESC LIMIT 1").map {
+                ($0["version"], Array(($0["document"] as String).utf8))
+            }
+        }
+    }
+
+    /// Stores new reply-timeout settings as the next version; every conversation is recomputed under them.
+    @discardableResult
+    public func saveSLASettings(document: [UInt8], by actor: String) async throws -> Int {
+        let now = clock().milliseconds
+        return try await pool.write { db in
+            let version = (try Int.fetchOne(db, sql: "SELECT coalesce(max(version), 0) FROM sla_settings") ?? 0) + 1
+            try db.execute(sql: "INSERT INTO sla_settings (version, document, created_by, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [version, String(decoding: document, as: UTF8.self), actor, now])
+            try db.execute(sql: """
+                INSERT INTO sla_dirty (conversation) SELECT id FROM conversation WHERE true
+                ON CONFLICT (conversation) DO UPDATE SET generation = generation + 1
+                """)
+            return version
+        }
+    }
+
+    /// Conversations waiting to be recomputed, with the generation seen.
+    public func dirtyConversations(limit: Int) async throws -> [(conversation: String, generation: Int64)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT conversation, generation FROM sla_dirty LIMIT ?", arguments: [limit]).map {
+                ($0["conversation"], $0["generation"])
+            }
+        }
+    }
+
+    public func replyFacts(conversation: String) async throws -> ConversationReplyFacts {
+        try await pool.read { db in
+            let room = try Row.fetchOne(db, sql: """
+                SELECT c.roomid, r.creator FROM conversation c LEFT JOIN room r ON r.id = c.roomid WHERE c.id = ?
+                """, arguments: [conversation])
+            let messages = try Row.fetchAll(db, sql: """
+                SELECT msgid, sender, msgtime FROM message
+                WHERE conversation = ? AND recalled_by IS NULL AND action = 'send'
+                  AND msgtype NOT IN ('revoke', 'agree', 'disagree', 'switch')
+                ORDER BY msgtime, id
+                """, arguments: [conversation]).map { ReplyFact(msgid: $0["msgid"], sender: $0["sender"], time: $0["msgtime"]) }
+            return ConversationReplyFacts(conversation: conversation, roomID: room?["roomid"], roomOwner: room?["creator"], messages: messages)
+        }
+    }
+
+    /// Replaces a conversation's waits, keeping what was already sent for each, and clears its dirty mark
+    /// unless it was marked again meanwhile.
+    /// - Returns: the pending waits as stored (with their sent marks), for the timer queue.
+    @discardableResult
+    public func saveWaits(_ waits: [StoredWait], conversation: String, generation: Int64) async throws -> [StoredWait] {
+        try await pool.write { db in
+            for wait in waits {
+                try db.execute(sql: """
+                    INSERT INTO sla_wait (customer_msgid, conversation, customer, employee, department, waiting_since, reply_msgid, replied_by,
+                                          replied_at, working_ms, target_ms, reminder_due, escalation_due, escalate_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (customer_msgid) DO UPDATE SET
+                        employee = excluded.employee, department = excluded.department, reply_msgid = excluded.reply_msgid,
+                        replied_by = excluded.replied_by, replied_at = excluded.replied_at, working_ms = excluded.working_ms,
+                        target_ms = excluded.target_ms, reminder_due = excluded.reminder_due,
+                        escalation_due = excluded.escalation_due, escalate_to = excluded.escalate_to
+                    """, arguments: [wait.customerMsgid, conversation, wait.customer, wait.employee, wait.department, wait.waitingSince,
+                                     wait.replyMsgid, wait.repliedBy, wait.repliedAt, wait.workingMilliseconds, wait.targetMilliseconds,
+                                     wait.reminderDue, wait.escalationDue, JSONText.array(wait.escalateTo)])
+            }
+            try db.execute(sql: "DELETE FROM sla_wait WHERE conversation = ? AND customer_msgid NOT IN (SELECT value FROM json_each(?))",
+                           arguments: [conversation, JSONText.array(waits.map(\.customerMsgid))])
+            try db.execute(sql: "DELETE FROM sla_dirty WHERE conversation = ? AND generation = ?", arguments: [conversation, generation])
+            return try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE conversation = ? AND reply_msgid IS NULL", arguments: [conversation])
+                .map(Self.storedWait)
+        }
+    }
+
+    /// Pending waits with a notice still to send: what the timer queue starts from after a restart.
+    public func pendingWaits() async throws -> [StoredWait] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE reply_msgid IS NULL AND escalation_sent_at IS NULL").map(Self.storedWait)
+        }
+    }
+
+    /// Sends a notice exactly once: in one transaction, checks the wait is still unanswered and the notice
+    /// due and unsent, marks it sent, and queues an alert (`reply-timeout`) for `channels` addressed to the
+    /// employee (reminder) or the escalation list.
+    /// - Returns: whether it was sent now.
+    @discardableResult
+    /// - Parameter noticesFrom: waits that began earlier get no notice (history archived before the tracker ran).
+    public func sendNotice(_ notice: ReplyNotice, forWait customerMsgid: String, channels: [String], noticesFrom: Int64 = .min) async throws -> Bool {
+        let now = clock().milliseconds
+        return try await pool.write { db in
+            let due = notice == .reminder ? "reminder_due" : "escalation_due"
+            let sent = notice == .reminder ? "reminder_sent_at" : "escalation_sent_at"
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT * FROM sla_wait WHERE customer_msgid = ? AND reply_msgid IS NULL AND \(sent) IS NULL AND \(due) <= ?
+                  AND waiting_since >= ?
+                """, arguments: [customerMsgid, now, noticesFrom]) else { return false }
+            let wait = Self.storedWait(row)
+            try db.execute(sql: "UPDATE sla_wait SET \(sent) = ? WHERE customer_msgid = ?", arguments: [now, customerMsgid])
+            let severity = notice == .reminder ? "medium" : "high"
+            try db.execute(sql: """
+                INSERT INTO alert (conversation, category, severity, status, sender, first_msgtime, last_msgtime, hit_count, created_at, updated_at)
+                VALUES (?, 'reply-timeout', ?, 'open', ?, ?, ?, 1, ?, ?)
+                """, arguments: [wait.conversation, severity, wait.employee, wait.waitingSince, wait.waitingSince, now, now])
+            let alertID = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO alert_event (alert_id, at, actor, action, note) VALUES (?, ?, 'chatledger', 'opened', ?)",
+                           arguments: [alertID, now, "\(notice.rawValue): customer \(wait.customer) waiting since \(wait.waitingSince)"])
+            let recipients = notice == .reminder ? [wait.employee] : wait.escalateTo
+            for channel in channels {
+                try db.execute(sql: """
+                    INSERT INTO alert_outbox (alert_id, channel, created_at, next_attempt_at, recipients) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [alertID, channel, now, now, JSONText.array(recipients)])
+            }
+            return true
+        }
+    }
+
+    /// Waits unanswered right now past their reminder threshold: by the business calendar (as stored), or
+    /// counting every hour when `allHours`.
+    public func overdueWaits(allHours: Bool) async throws -> [StoredWait] {
+        let now = clock().milliseconds
+        return try await pool.read { db in
+            let condition = allHours ? "waiting_since + target_ms <= ?" : "reminder_due <= ?"
+            return try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE reply_msgid IS NULL AND \(condition) ORDER BY waiting_since",
+                                    arguments: [now]).map(Self.storedWait)
+        }
+    }
+
+    /// Waits that began in [since, until), answered or not.
+    public func waits(since: Int64, until: Int64) async throws -> [StoredWait] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE waiting_since >= ? AND waiting_since < ? ORDER BY waiting_since",
+                             arguments: [since, until]).map(Self.storedWait)
+        }
+    }
+
+    static func storedWait(_ row: Row) -> StoredWait {
+        StoredWait(customerMsgid: row["customer_msgid"], conversation: row["conversation"], customer: row["customer"], employee: row["employee"],
+                   department: row["department"], waitingSince: row["waiting_since"], replyMsgid: row["reply_msgid"], repliedBy: row["replied_by"],
+                   repliedAt: row["replied_at"], workingMilliseconds: row["working_ms"], targetMilliseconds: row["target_ms"],
+                   reminderDue: row["reminder_due"], escalationDue: row["escalation_due"], escalateTo: strings(row["escalate_to"]),
+                   reminderSentAt: row["reminder_sent_at"], escalationSentAt: row["escalation_sent_at"])
+    }
+}
+
+/// The directory as the reply-timeout tracker needs it: departments up the tree, and their leaders.
+public struct OrganisationFacts: Sendable {
+    public var parent: [Int64: Int64]
+    public var leaders: [Int64: [String]]
+    public var employeeDepartments: [String: [Int64]]
+
+    /// The employee's first department and its ancestors, nearest first.
+    public func chain(of employee: String) -> [Int64] {
+        var chain: [Int64] = []
+        var current = employeeDepartments[employee]?.first
+        while let department = current, !chain.contains(department) {
+            chain.append(department)
+            current = parent[department]
+        }
+        return chain
+    }
+
+    /// The leaders of the nearest department (up the chain) that has any, other than the employee.
+    public func supervisors(of employee: String) -> [String] {
+        for department in chain(of: employee) {
+            let found = (leaders[department] ?? []).filter { $0 != employee }
+            if !found.isEmpty { return found }
+        }
+        return []
+    }
+}
+
+extension SQLiteArchiveStore {
+    public func organisationFacts() async throws -> OrganisationFacts {
+        try await pool.read { db in
+            var facts = OrganisationFacts(parent: [:], leaders: [:], employeeDepartments: [:])
+            for row in try Row.fetchAll(db, sql: "SELECT id, parent_id, leaders FROM department") {
+                let id: Int64 = row["id"]
+                if let parent: Int64 = row["parent_id"] { facts.parent[id] = parent }
+                facts.leaders[id] = Self.strings(row["leaders"])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, department_ids FROM party WHERE kind = 'employee'") {
+                facts.employeeDepartments[row["id"]] = Self.numbers(row["department_ids"])
+            }
+            return facts
+        }
+    }
+}
