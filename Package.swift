@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "TextKit", swiftSettings: swiftSettings),
         .target(name: "Risk", dependencies: ["TextKit", "ArchiveModel"], swiftSettings: swiftSettings),
         .target(name: "Quality", swiftSettings: swiftSettings),
+        .target(name: "Insights", resources: [.copy("Resources/sentiment.model")], swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // MARK: - adapters
@@ -69,7 +70,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ledger", "Risk", "Quality",
+                "ArchiveModel", "WeCom", "Storage", "Ledger", "Risk", "Quality", "Insights",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +89,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "ArchiveModel", "Storage", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest",
+                "ArchiveModel", "Storage", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest", "Insights",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -106,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "chatledger",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console", "Quality",
+                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console", "Quality", "Insights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -134,6 +135,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "Ingest", "Storage", "ArchiveModel", "Simulator", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(name: "QualityTests", dependencies: ["Quality", "Ingest", "Storage", "ArchiveModel", "Alerts", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),

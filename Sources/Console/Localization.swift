@@ -33,6 +33,10 @@ enum Localization {
         "response_times": "响应时间（工作时间）", "waits": "客户等待次数", "reply_rate": "按时回复率", "avg_response": "平均响应（分钟）",
         "avg_first_response": "平均首次响应（分钟）", "settings": "设置", "period": "周期", "draw_sample": "抽样", "score": "得分",
         "reminded": "已提醒", "escalated": "已升级", "pending": "未提醒",
+        "reports": "统计报表", "violation_ranking": "违规排行（员工）", "violation_departments": "违规排行（部门）", "peak_hours": "咨询高峰时段",
+        "issue_types": "常见问题类型", "qa_scores": "质检得分", "sentiment": "客户情绪分布", "positive": "正面", "neutral": "中性",
+        "negative": "负面", "volume_days": "每日消息量（客户/员工）", "volume_employees": "员工消息量", "volume_groups": "客户群消息量",
+        "most_negative": "情绪最负面的会话",
     ]
 
     static let english: [String: String] = [
@@ -65,5 +69,9 @@ enum Localization {
         "minutes_waiting": "Minutes waiting", "response_times": "Response times (working time)", "waits": "Waits", "reply_rate": "Replied in time",
         "avg_response": "Avg response (min)", "avg_first_response": "Avg first response (min)", "settings": "Settings", "period": "Period",
         "draw_sample": "Draw sample", "score": "Score", "reminded": "Reminded", "escalated": "Escalated", "pending": "Not reminded",
+        "reports": "Reports", "violation_ranking": "Violations by employee", "violation_departments": "Violations by department",
+        "peak_hours": "Consultation peak hours", "issue_types": "Issue types", "qa_scores": "Review scores", "sentiment": "Customer sentiment",
+        "positive": "Positive", "neutral": "Neutral", "negative": "Negative", "volume_days": "Messages per day (customers/staff)",
+        "volume_employees": "Messages by employee", "volume_groups": "Messages by customer group", "most_negative": "Most negative conversations",
     ]
 }

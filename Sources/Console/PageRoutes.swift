@@ -284,6 +284,7 @@ enum PageRoutes {
         })
         AdminPages.add(to: router, services: services, renderer: renderer, page: page)
         QualityPages.add(to: router, services: services, renderer: renderer, page: page)
+        ReportRoutes.add(to: router, services: services, renderer: renderer, page: page)
     }
 
     static func inTimeOrder(_ a: StoredMessage, _ b: StoredMessage) -> Bool {

@@ -6,7 +6,7 @@ enum PageTemplates {
         "layout": layout, "login": login, "error": error, "conversations": conversations, "conversation": conversation,
         "message": message, "blocks": blocks, "pager": pager, "customers": customers, "customer": customer, "search": search,
         "snippet": snippet, "alerts": alerts, "alert": alert, "alertActions": alertActions, "audit": audit, "admin": admin,
-        "sla": sla, "qa": qa, "qaSample": qaSample,
+        "sla": sla, "qa": qa, "qaSample": qaSample, "reports": reports,
     ]
 
     static let layout = """
@@ -18,7 +18,7 @@ enum PageTemplates {
     <header>{{#user}}<nav><a class="brand" href="/">{{t.app}}</a>
     {{#nav.content}}<a href="/conversations">{{t.conversations}}</a><a href="/customers">{{t.customers}}</a><a href="/search">{{t.search}}</a>{{/nav.content}}
     {{#nav.alerts}}<a href="/alerts">{{t.alerts}}</a>{{/nav.alerts}}
-    {{#nav.sla}}<a href="/sla">{{t.sla}}</a>{{/nav.sla}}
+    {{#nav.sla}}<a href="/reports">{{t.reports}}</a><a href="/sla">{{t.sla}}</a>{{/nav.sla}}
     {{#nav.qa}}<a href="/qa">{{t.qa}}</a>{{/nav.qa}}
     {{#nav.audit}}<a href="/audit">{{t.audit}}</a>{{/nav.audit}}
     {{#nav.admin}}<a href="/admin">{{t.admin}}</a>{{/nav.admin}}</nav>
@@ -219,5 +219,17 @@ enum PageTemplates {
     <label class="score">{{t.note}}<input name="comment" size="60" value="{{comment}}"></label><button type="submit">{{t.save}}</button>
     {{#total}}<p id="qa-total">{{t.score}}: <b>{{.}}</b></p>{{/total}}</form>
     <div class="chat" id="messages">{{#messages}}{{> message}}{{/messages}}</div>
+    """
+
+    /// The charts are SVG the server drew with every label escaped (`SVGChart`); the only triple mustache besides the layout's body.
+    static let reports = """
+    <h1>{{t.reports}} <span class="muted">{{period}}</span></h1>
+    <form class="filters" method="get" action="/reports"><label>{{t.from}}<input type="date" name="since" value="{{since}}"></label>
+    <label>{{t.until}}<input type="date" name="until" value="{{until}}"></label><label>{{t.departments}}<input name="department" value="{{department}}" size="6"></label>
+    <button type="submit">{{t.filter}}</button></form>
+    <div class="charts">{{#charts}}<section class="card chart"><h2>{{title}} <a class="csv" href="{{href}}">CSV</a></h2>{{{svg}}}</section>{{/charts}}</div>
+    <section class="card"><h2>{{t.most_negative}}</h2><table class="list" id="negative"><thead><tr><th>{{t.conversations}}</th><th>{{t.negative}}</th><th>{{t.messages}}</th></tr></thead><tbody>
+    {{#negative}}<tr><td><a href="{{href}}">{{conversation}}</a></td><td>{{negative}}</td><td>{{scored}}</td></tr>{{/negative}}
+    {{^negative}}<tr><td colspan="3">{{t.no_results}}</td></tr>{{/negative}}</tbody></table></section>
     """
 }

@@ -37,6 +37,8 @@ enum StaticAssets {
     form.inline{display:inline} .actions{display:flex;gap:.3rem;flex-wrap:wrap;align-items:center}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem} dl.facts dt{color:#64748b}
     label.score{display:flex;justify-content:space-between;gap:1rem;max-width:520px;margin:.3rem 0} textarea{font:12px/1.4 monospace;width:100%}
+    .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(580px,1fr));gap:1rem} .chart svg{max-width:100%;height:auto}
+    a.csv{font-size:.75rem;font-weight:400;margin-left:.5rem}
     ul.chips{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem} ul.chips li{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:.2rem .6rem}
     """
 

@@ -17,6 +17,8 @@ public struct IngestPipeline: Sendable {
     public var logger: Logger
     /// Scans every message before it is sealed; `nil` archives without risk analysis.
     public var risk: RiskAnalysis?
+    /// Sentiment and topics of customer messages for the reports; `nil` skips them.
+    public var insights: InsightAnalysis? = .standard
 
     public init(store: any ArchiveStore, opener: EnvelopeOpener, source: String = "wecom",
                 parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -110,7 +112,7 @@ public struct IngestPipeline: Sendable {
             default: opened.append(outcome)
             }
         }
-        return (batch(from: opened, unreadable: unreadable, after: previous), skipped)
+        return (await annotated(batch(from: opened, unreadable: unreadable, after: previous)), skipped)
     }
 
     /// Opens `items` on all cores and builds the batch to commit; pure CPU work.
@@ -118,7 +120,12 @@ public struct IngestPipeline: Sendable {
         let opener = self.opener
         let risk = self.risk
         let outcomes = await parallelMap(items, parallelism: parallelism) { Self.open($0, with: opener, risk: risk) }
-        return batch(from: outcomes, unreadable: unreadable, after: previous)
+        return await annotated(batch(from: outcomes, unreadable: unreadable, after: previous))
+    }
+
+    func annotated(_ batch: IngestBatch) async -> IngestBatch {
+        guard let insights else { return batch }
+        return await insights.annotate(batch, parallelism: parallelism)
     }
 
     static func open(_ item: ChatDataItem, with opener: EnvelopeOpener, risk: RiskAnalysis?) -> LineOutcome {
@@ -188,8 +195,8 @@ public struct IngestPipeline: Sendable {
                                                       reason: error.message, payload: line))
                 }
             }
-            return (IngestBatch(source: "import", messages: messages, quarantined: failures, riskHits: hits,
-                                policyVersion: risk?.policyVersion ?? 0, alertChannels: risk?.channels ?? []), 0)
+            return (await annotated(IngestBatch(source: "import", messages: messages, quarantined: failures, riskHits: hits,
+                                                policyVersion: risk?.policyVersion ?? 0, alertChannels: risk?.channels ?? [])), 0)
         }
     }
 

@@ -55,6 +55,33 @@ public struct ReplyStatistics: Sendable, Codable {
     }
 }
 
+extension ReplyStatistics {
+    /// The same figures from the daily aggregates (what reports use: no scan of the waits).
+    public init(totals: [ReplyTotals], overdue: [String: Int], organisation: OrganisationFacts, since: Int64, until: Int64) {
+        func row(_ key: String, _ parts: [ReplyTotals], overdue: Int) -> Row {
+            let waits = parts.reduce(0) { $0 + $1.waits }, answered = parts.reduce(0) { $0 + $1.answered }
+            let within = parts.reduce(0) { $0 + $1.within }, firsts = parts.reduce(0) { $0 + $1.firsts }
+            let working = parts.reduce(Int64(0)) { $0 + $1.workingMilliseconds }, firstWorking = parts.reduce(Int64(0)) { $0 + $1.firstWorkingMilliseconds }
+            func minutes(_ total: Int64, _ count: Int) -> Double? { count == 0 ? nil : (Double(total) / Double(count) / 60_000 * 10).rounded() / 10 }
+            return Row(key: key, waits: waits, answered: answered, answeredWithinTarget: within,
+                       replyRate: waits == 0 ? 0 : Double(within) / Double(waits), averageResponseMinutes: minutes(working, answered),
+                       averageFirstResponseMinutes: minutes(firstWorking, firsts), overdueNow: overdue)
+        }
+        let active = totals.filter { $0.waits > 0 }
+        employees = active.map { row($0.employee, [$0], overdue: overdue[$0.employee] ?? 0) }.sorted { $0.key < $1.key }
+        var byDepartment: [String: [ReplyTotals]] = [:]
+        var overdueByDepartment: [String: Int] = [:]
+        for total in active {
+            guard let department = organisation.chain(of: total.employee).first else { continue }
+            byDepartment[String(department), default: []].append(total)
+            overdueByDepartment[String(department), default: 0] += overdue[total.employee] ?? 0
+        }
+        departments = byDepartment.map { row($0.key, $0.value, overdue: overdueByDepartment[$0.key] ?? 0) }.sorted { $0.key < $1.key }
+        self.since = since
+        self.until = until
+    }
+}
+
 extension BusinessCalendar {
     /// The local day number (days since 1970-01-01 in the calendar's zone) of a moment.
     public func localDayNumber(of moment: Int64) -> Int64 {

@@ -138,7 +138,7 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
     }
 
     /// Days since 1970-01-01 of a `yyyy-MM-dd` date (proleptic Gregorian).
-    static func days(_ text: String) -> Int64? {
+    public static func days(_ text: String) -> Int64? {
         let parts = text.split(separator: "-").compactMap { Int64($0) }
         guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
         let (year, month, day) = (parts[1] <= 2 ? parts[0] - 1 : parts[0], parts[1], parts[2])

@@ -22,6 +22,8 @@ enum AlertWriter {
                                  arguments: [rowID, hit.rule, hit.start]) == 0
             }
             for (category, categoryHits) in Dictionary(grouping: fresh, by: \.category) {
+                try InsightAggregator.addViolations(categoryHits.count, employee: message.from.rawValue, category: category,
+                                                    at: message.time.milliseconds, db: db)
                 let severity = categoryHits.map(\.severity).max { (severities.firstIndex(of: $0) ?? 0) < (severities.firstIndex(of: $1) ?? 0) }!
                 let alertID = try alert(for: message, category: category, severity: severity, channels: channels, now: now, db: db)
                 for hit in categoryHits {

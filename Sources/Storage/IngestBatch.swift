@@ -10,6 +10,8 @@ public struct IngestBatch: Sendable {
     public var gaps: [SeqGap]
     /// Risk hits found in the messages before sealing, by msgid; stored and turned into alerts in the same transaction.
     public var riskHits: [MessageID: [StoredRiskHit]]
+    /// Sentiment and topics of customer messages, for the report aggregates.
+    public var insights: [MessageID: MessageInsight] = [:]
     /// The policy version that produced ``riskHits``.
     public var policyVersion: Int
     /// Channels a new alert is queued for in the outbox.

@@ -344,6 +344,30 @@ extension SQLiteArchiveStore {
                 ALTER TABLE alert_outbox ADD COLUMN recipients TEXT;
                 """)
         }
+        migrator.registerMigration("v4-insights") { db in
+            try db.execute(sql: """
+                -- Report aggregates, kept current by the commit that stores each message (days and hours in Beijing time).
+                -- `employee` is the staff party of a single chat or the owner of a group ('' when unknown).
+                CREATE TABLE agg_volume (day TEXT NOT NULL, party TEXT NOT NULL, role TEXT NOT NULL, room TEXT NOT NULL,
+                                         count INTEGER NOT NULL, PRIMARY KEY (day, party, role, room)) WITHOUT ROWID;
+                CREATE TABLE agg_hour (day TEXT NOT NULL, employee TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL,
+                                       PRIMARY KEY (day, employee, hour)) WITHOUT ROWID;
+                CREATE TABLE agg_topic (day TEXT NOT NULL, employee TEXT NOT NULL, topic TEXT NOT NULL, count INTEGER NOT NULL,
+                                        PRIMARY KEY (day, employee, topic)) WITHOUT ROWID;
+                CREATE TABLE agg_sentiment (day TEXT NOT NULL, employee TEXT NOT NULL, label TEXT NOT NULL, count INTEGER NOT NULL,
+                                            PRIMARY KEY (day, employee, label)) WITHOUT ROWID;
+                CREATE TABLE agg_mood (day TEXT NOT NULL, conversation TEXT NOT NULL, employee TEXT NOT NULL, negative INTEGER NOT NULL,
+                                       scored INTEGER NOT NULL, PRIMARY KEY (day, conversation)) WITHOUT ROWID;
+                CREATE TABLE agg_violation (day TEXT NOT NULL, employee TEXT NOT NULL, category TEXT NOT NULL, count INTEGER NOT NULL,
+                                            PRIMARY KEY (day, employee, category)) WITHOUT ROWID;
+                -- Customer waits per day (the wait's first message) and responsible employee, adjusted whenever a
+                -- conversation's waits are recomputed. `firsts`: the first wait of a conversation and day, answered.
+                CREATE TABLE agg_reply (day TEXT NOT NULL, employee TEXT NOT NULL, waits INTEGER NOT NULL, answered INTEGER NOT NULL,
+                                        within INTEGER NOT NULL, working_ms INTEGER NOT NULL, firsts INTEGER NOT NULL,
+                                        first_working_ms INTEGER NOT NULL, PRIMARY KEY (day, employee)) WITHOUT ROWID;
+                ALTER TABLE sla_wait ADD COLUMN first_of_day INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -38,6 +38,8 @@ public struct StoredWait: Sendable, Hashable {
     public var escalateTo: [String]
     public var reminderSentAt: Int64?
     public var escalationSentAt: Int64?
+    /// The first wait of its conversation on its (Beijing) day: what first-response time is measured on.
+    public var firstOfDay = false
 
     public init(customerMsgid: String, conversation: String, customer: String, employee: String, department: Int64?, waitingSince: Int64,
                 replyMsgid: String?, repliedBy: String?, repliedAt: Int64?, workingMilliseconds: Int64?, targetMilliseconds: Int64,
@@ -121,23 +123,44 @@ extension SQLiteArchiveStore {
     /// - Returns: the pending waits as stored (with their sent marks), for the timer queue.
     @discardableResult
     public func saveWaits(_ waits: [StoredWait], conversation: String, generation: Int64) async throws -> [StoredWait] {
-        try await pool.write { db in
-            for wait in waits {
+        var waits = waits
+        var firstOfDay: [String: Int64] = [:]
+        for wait in waits {
+            let day = InsightAggregator.day(wait.waitingSince).day
+            firstOfDay[day] = min(firstOfDay[day] ?? .max, wait.waitingSince)
+        }
+        for index in waits.indices { waits[index].firstOfDay = firstOfDay[InsightAggregator.day(waits[index].waitingSince).day] == waits[index].waitingSince }
+        let newWaits = waits
+        return try await pool.write { db in
+            // The daily reply aggregates: take out what the old waits contributed, add what the new ones do.
+            let old = try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE conversation = ?", arguments: [conversation]).map(Self.storedWait)
+            var deltas: [[String]: ReplyContribution] = [:]
+            for wait in old { deltas[ReplyContribution.key(wait), default: ReplyContribution()].add(wait, sign: -1) }
+            for wait in newWaits { deltas[ReplyContribution.key(wait), default: ReplyContribution()].add(wait, sign: 1) }
+            for (key, delta) in deltas where !delta.isZero {
+                try db.execute(sql: """
+                    INSERT INTO agg_reply (day, employee, waits, answered, within, working_ms, firsts, first_working_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (day, employee) DO UPDATE SET waits = waits + excluded.waits, answered = answered + excluded.answered,
+                        within = within + excluded.within, working_ms = working_ms + excluded.working_ms, firsts = firsts + excluded.firsts,
+                        first_working_ms = first_working_ms + excluded.first_working_ms
+                    """, arguments: [key[0], key[1], delta.waits, delta.answered, delta.within, delta.working, delta.firsts, delta.firstWorking])
+            }
+            for wait in newWaits {
                 try db.execute(sql: """
                     INSERT INTO sla_wait (customer_msgid, conversation, customer, employee, department, waiting_since, reply_msgid, replied_by,
-                                          replied_at, working_ms, target_ms, reminder_due, escalation_due, escalate_to)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          replied_at, working_ms, target_ms, reminder_due, escalation_due, escalate_to, first_of_day)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (customer_msgid) DO UPDATE SET
                         employee = excluded.employee, department = excluded.department, reply_msgid = excluded.reply_msgid,
                         replied_by = excluded.replied_by, replied_at = excluded.replied_at, working_ms = excluded.working_ms,
                         target_ms = excluded.target_ms, reminder_due = excluded.reminder_due,
-                        escalation_due = excluded.escalation_due, escalate_to = excluded.escalate_to
+                        escalation_due = excluded.escalation_due, escalate_to = excluded.escalate_to, first_of_day = excluded.first_of_day
                     """, arguments: [wait.customerMsgid, conversation, wait.customer, wait.employee, wait.department, wait.waitingSince,
                                      wait.replyMsgid, wait.repliedBy, wait.repliedAt, wait.workingMilliseconds, wait.targetMilliseconds,
-                                     wait.reminderDue, wait.escalationDue, JSONText.array(wait.escalateTo)])
+                                     wait.reminderDue, wait.escalationDue, JSONText.array(wait.escalateTo), wait.firstOfDay])
             }
             try db.execute(sql: "DELETE FROM sla_wait WHERE conversation = ? AND customer_msgid NOT IN (SELECT value FROM json_each(?))",
-                           arguments: [conversation, JSONText.array(waits.map(\.customerMsgid))])
+                           arguments: [conversation, JSONText.array(newWaits.map(\.customerMsgid))])
             try db.execute(sql: "DELETE FROM sla_dirty WHERE conversation = ? AND generation = ?", arguments: [conversation, generation])
             return try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE conversation = ? AND reply_msgid IS NULL", arguments: [conversation])
                 .map(Self.storedWait)
@@ -206,11 +229,63 @@ extension SQLiteArchiveStore {
     }
 
     static func storedWait(_ row: Row) -> StoredWait {
-        StoredWait(customerMsgid: row["customer_msgid"], conversation: row["conversation"], customer: row["customer"], employee: row["employee"],
+        var wait = StoredWait(customerMsgid: row["customer_msgid"], conversation: row["conversation"], customer: row["customer"], employee: row["employee"],
                    department: row["department"], waitingSince: row["waiting_since"], replyMsgid: row["reply_msgid"], repliedBy: row["replied_by"],
                    repliedAt: row["replied_at"], workingMilliseconds: row["working_ms"], targetMilliseconds: row["target_ms"],
                    reminderDue: row["reminder_due"], escalationDue: row["escalation_due"], escalateTo: strings(row["escalate_to"]),
                    reminderSentAt: row["reminder_sent_at"], escalationSentAt: row["escalation_sent_at"])
+        wait.firstOfDay = row["first_of_day"] ?? false
+        return wait
+    }
+
+    /// Reply aggregates summed per employee over days in [sinceDay, untilDay).
+    public func replyTotals(sinceDay: String, untilDay: String, employees: Set<String>?) async throws -> [ReplyTotals] {
+        try await pool.read { db in
+            let scope = employees == nil ? "" : " AND employee IN (SELECT value FROM json_each(?))"
+            var arguments: StatementArguments = [sinceDay, untilDay]
+            if let employees { arguments += [JSONText.array(employees.sorted())] }
+            return try Row.fetchAll(db, sql: """
+                SELECT employee, sum(waits) AS waits, sum(answered) AS answered, sum(within) AS within, sum(working_ms) AS working,
+                       sum(firsts) AS firsts, sum(first_working_ms) AS first_working
+                FROM agg_reply WHERE day >= ? AND day < ?\(scope) GROUP BY employee
+                """, arguments: arguments).map {
+                ReplyTotals(employee: $0["employee"], waits: $0["waits"], answered: $0["answered"], within: $0["within"],
+                            workingMilliseconds: $0["working"], firsts: $0["firsts"], firstWorkingMilliseconds: $0["first_working"])
+            }
+        }
+    }
+}
+
+/// One employee's reply figures summed from the daily aggregates.
+public struct ReplyTotals: Sendable, Hashable {
+    public var employee: String
+    public var waits: Int
+    public var answered: Int
+    public var within: Int
+    public var workingMilliseconds: Int64
+    public var firsts: Int
+    public var firstWorkingMilliseconds: Int64
+}
+
+/// What one wait adds to (or, removed, takes from) its day's reply aggregates.
+struct ReplyContribution {
+    var waits = 0, answered = 0, within = 0, firsts = 0
+    var working: Int64 = 0, firstWorking: Int64 = 0
+
+    static func key(_ wait: StoredWait) -> [String] { [InsightAggregator.day(wait.waitingSince).day, wait.employee] }
+
+    var isZero: Bool { waits == 0 && answered == 0 && within == 0 && firsts == 0 && working == 0 && firstWorking == 0 }
+
+    mutating func add(_ wait: StoredWait, sign: Int) {
+        waits += sign
+        guard let working = wait.workingMilliseconds else { return }
+        answered += sign
+        if working <= wait.targetMilliseconds { within += sign }
+        self.working += Int64(sign) * working
+        if wait.firstOfDay {
+            firsts += sign
+            firstWorking += Int64(sign) * working
+        }
     }
 }
 

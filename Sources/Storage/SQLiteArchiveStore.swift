@@ -106,7 +106,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
         return try await pool.write { db in
             var summary = CommitSummary()
             (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer,
-                                                                     hasher: hasher, ledgered: integrity, db: db)
+                                                                     hasher: hasher, ledgered: integrity, insights: batch.insights, db: db)
             if !batch.riskHits.isEmpty {
                 try AlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
                                        channels: batch.alertChannels, now: now, db: db)
@@ -135,7 +135,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
     /// Lookups and conversation counters are done once per batch rather than once per message:
     /// this runs on the single writer while other cores decrypt the next batch.
     static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, hasher: SearchTokenHasher,
-                       ledgered: Bool = true, db: Database) throws -> (inserted: Int, duplicates: Int) {
+                       ledgered: Bool = true, insights: [MessageID: MessageInsight] = [:], db: Database) throws -> (inserted: Int, duplicates: Int) {
         // A recall can be archived before the message it recalls; the revoke record remembers its target.
         var recalledBy: [String: String] = [:]
         for message in messages {
@@ -152,12 +152,14 @@ public final class SQLiteArchiveStore: ArchiveStore {
         var conversations: [String: ConversationDelta] = [:]
         var inserted = 0
         var ledger = try LedgerAppender(db: db, enabled: ledgered)
+        var aggregates = InsightAggregator()
         for message in messages {
             guard try insert(message, recalledBy: recalledBy[message.id.rawValue], leafIndex: ledger.size, archivedAt: now,
                              sealer: sealer, hasher: hasher, db: db) else { continue }
             try ledger.append(kind: .message, ref: message.id.rawValue,
                               leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw), db: db)
             inserted += 1
+            aggregates.add(message, employee: try responsibleEmployee(message, db: db), insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
             }
@@ -176,7 +178,16 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 INSERT INTO sla_dirty (conversation) VALUES (?) ON CONFLICT (conversation) DO UPDATE SET generation = generation + 1
                 """).execute(arguments: [id])
         }
+        try aggregates.write(db)
         return (inserted, messages.count - inserted)
+    }
+
+    /// The staff party of a single chat, or the owner of a group ('' when the directory does not know it).
+    static func responsibleEmployee(_ message: ChatMessage, db: Database) throws -> String {
+        if let room = message.room {
+            return try String.fetchOne(db.cachedStatement(sql: "SELECT creator FROM room WHERE id = ?"), arguments: [room.rawValue]) ?? ""
+        }
+        return ([message.from] + message.toList).first { $0.inferredKind == .employee }?.rawValue ?? ""
     }
 
     /// A conversation's first and last message time and message count within one batch.

@@ -160,7 +160,7 @@ def assert_inert(driver, checks, where, expected_texts=()):
     ran = driver.execute_script("return window.__xss === undefined ? null : String(window.__xss)")
     checks.expect(ran is None, f"{where}: no payload ran (window.__xss={ran})")
     injected = driver.execute_script("""
-        return document.querySelectorAll('main script, main iframe, main object, main embed, main svg, main math, main form[action^="javascript"], ' +
+        return document.querySelectorAll('main script, main iframe, main object, main embed, main :not(.chart) > svg, main math, main form[action^="javascript"], ' +
           'main [onerror], main [onload], main [onclick], main [onmouseover], main [onfocus], main [srcdoc], ' +
           'main a[href^="javascript"], main a[href^="data"], main img[src^="javascript"]').length""")
     checks.expect(injected == 0, f"{where}: no injected elements ({injected})")
@@ -263,6 +263,10 @@ def main():
         assert_inert(driver, checks, "reply timeouts")
         checks.expect(len(driver.find_elements(By.CSS_SELECTOR, "#overdue tbody tr")) >= 1, "the overdue list shows waiting customers")
         screenshot(driver, arguments.screenshots, "sla")
+        driver.get(base + "/reports?since=2026-01-01&until=2027-01-01")
+        assert_inert(driver, checks, "reports")
+        checks.expect(len(driver.find_elements(By.CSS_SELECTOR, ".chart svg")) >= 8, "the dashboard draws its charts")
+        screenshot(driver, arguments.screenshots, "reports")
         driver.get(base + "/lang?to=en")
         driver.get(base + "/conversations")
         WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))

@@ -33,6 +33,9 @@ import Testing
         ("/api/v1/qa/samples", [403, 403, 403, 200, 403]),
         ("/sla", [200, 200, 200, 200, 200]),
         ("/qa", [403, 403, 403, 200, 403]),
+        ("/api/v1/reports", [200, 200, 200, 200, 200]),
+        ("/api/v1/reports/topics.csv", [200, 200, 200, 200, 200]),
+        ("/reports", [200, 200, 200, 200, 200]),
     ]
 
     @Test func everyEndpointAnswersEachRoleAsTheMatrixSays() async throws {

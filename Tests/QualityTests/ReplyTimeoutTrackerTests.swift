@@ -178,3 +178,35 @@ struct TrackerFixture {
         #expect(try await fixture.tracker().tick() == 0)
     }
 }
+
+@Suite struct ReplyAggregateTests {
+    /// The daily reply aggregates are adjusted on every recomputation; they must always equal the wait rows.
+    @Test func aggregatesFollowRecomputedWaits() async throws {
+        var fixture = try await TrackerFixture()
+        let tracker = fixture.tracker()
+        try await fixture.send("wmCustomer", to: "zhangsan", at: "2026-11-27 10:00")
+        let reply = try await fixture.send("zhangsan", to: "wmCustomer", at: "2026-11-27 10:10")
+        try await fixture.send("wmCustomer", to: "zhangsan", at: "2026-11-27 11:00")
+        try await fixture.send("zhangsan", to: "wmCustomer", at: "2026-11-27 11:50")
+        try await fixture.send("wmOther", to: "lisi", at: "2026-11-28 10:00")
+        try await tracker.recomputeDirty()
+        try await fixture.recall(reply, by: "zhangsan", to: "wmCustomer", at: "2026-11-27 10:11")
+        try await fixture.send("lisi", to: "wmOther", at: "2026-11-30 09:05")
+        try await tracker.recomputeDirty()
+
+        let waits = try await fixture.store.waits(since: 0, until: .max)
+        let totals = try await fixture.store.replyTotals(sinceDay: "2026-01-01", untilDay: "2027-01-01", employees: nil)
+        for employee in Set(waits.map(\.employee)) {
+            let rows = waits.filter { $0.employee == employee }
+            let total = try #require(totals.first { $0.employee == employee })
+            #expect(total.waits == rows.count)
+            #expect(total.answered == rows.filter { $0.workingMilliseconds != nil }.count)
+            #expect(total.workingMilliseconds == rows.compactMap(\.workingMilliseconds).reduce(0, +))
+            #expect(total.within == rows.filter { ($0.workingMilliseconds ?? .max) <= $0.targetMilliseconds }.count)
+        }
+        // zhangsan: one wait from 10:00 answered at 11:50 (the 10:10 reply was recalled): 110 working minutes.
+        #expect(totals.first { $0.employee == "zhangsan" }?.workingMilliseconds == Int64(110 * 60_000))
+        // lisi: Friday 10:00 (Saturday 28th) … Monday 09:05 — 5 working minutes.
+        #expect(totals.first { $0.employee == "lisi" }?.workingMilliseconds == Int64(5 * 60_000))
+    }
+}

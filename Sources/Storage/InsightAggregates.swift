@@ -1,0 +1,94 @@
+import ArchiveModel
+import GRDB
+
+/// What ingest learned about a customer message beyond its text: sentiment and topics.
+public struct MessageInsight: Sendable, Hashable {
+    /// `positive`, `neutral` or `negative`.
+    public var sentiment: String?
+    public var topics: [String]
+
+    public init(sentiment: String?, topics: [String]) {
+        self.sentiment = sentiment
+        self.topics = topics
+    }
+}
+
+/// Adds a batch's messages to the report aggregates, inside the commit transaction: a few upserts per batch,
+/// so reports read aggregates instead of scanning messages.
+struct InsightAggregator {
+    /// Beijing time: days and hours of the reports.
+    static let utcOffsetSeconds: Int64 = 8 * 3600
+
+    private var volume: [[String]: Int] = [:]
+    private var hours: [[String]: Int] = [:]
+    private var topics: [[String]: Int] = [:]
+    private var sentiment: [[String]: Int] = [:]
+    private var mood: [[String]: (negative: Int, scored: Int)] = [:]
+
+    static func day(_ milliseconds: Int64) -> (day: String, hour: Int) {
+        let civil = CivilTime(milliseconds: milliseconds, utcOffsetSeconds: utcOffsetSeconds)
+        return (civil.dateText, Int(civil.hour))
+    }
+
+    /// - Parameter employee: the conversation's responsible employee ('' when unknown).
+    mutating func add(_ message: ChatMessage, employee: String, insight: MessageInsight?) {
+        guard message.action == .send else { return }
+        let (day, hour) = Self.day(message.time.milliseconds)
+        let kind = message.from.inferredKind
+        let role = kind == .employee ? "staff" : kind == .externalContact ? "customer" : "robot"
+        volume[[day, message.from.rawValue, role, message.room?.rawValue ?? ""], default: 0] += 1
+        guard kind == .externalContact else { return }
+        hours[[day, employee, String(hour)], default: 0] += 1
+        for topic in insight?.topics ?? [] { topics[[day, employee, topic], default: 0] += 1 }
+        if let label = insight?.sentiment {
+            sentiment[[day, employee, label], default: 0] += 1
+            if let conversation = message.conversation?.rawValue {
+                var entry = mood[[day, conversation, employee], default: (0, 0)]
+                entry.scored += 1
+                if label == "negative" { entry.negative += 1 }
+                mood[[day, conversation, employee]] = entry
+            }
+        }
+    }
+
+    func write(_ db: Database) throws {
+        for (key, count) in volume {
+            try db.cachedStatement(sql: """
+                INSERT INTO agg_volume (day, party, role, room, count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (day, party, role, room) DO UPDATE SET count = count + excluded.count
+                """).execute(arguments: [key[0], key[1], key[2], key[3], count])
+        }
+        for (key, count) in hours {
+            try db.cachedStatement(sql: """
+                INSERT INTO agg_hour (day, employee, hour, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, employee, hour) DO UPDATE SET count = count + excluded.count
+                """).execute(arguments: [key[0], key[1], Int(key[2])!, count])
+        }
+        for (key, count) in topics {
+            try db.cachedStatement(sql: """
+                INSERT INTO agg_topic (day, employee, topic, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, employee, topic) DO UPDATE SET count = count + excluded.count
+                """).execute(arguments: [key[0], key[1], key[2], count])
+        }
+        for (key, count) in sentiment {
+            try db.cachedStatement(sql: """
+                INSERT INTO agg_sentiment (day, employee, label, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, employee, label) DO UPDATE SET count = count + excluded.count
+                """).execute(arguments: [key[0], key[1], key[2], count])
+        }
+        for (key, entry) in mood {
+            try db.cachedStatement(sql: """
+                INSERT INTO agg_mood (day, conversation, employee, negative, scored) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (day, conversation) DO UPDATE SET negative = negative + excluded.negative, scored = scored + excluded.scored
+                """).execute(arguments: [key[0], key[1], key[2], entry.negative, entry.scored])
+        }
+    }
+
+    /// One violation hit of `employee` on the day of `milliseconds`.
+    static func addViolations(_ count: Int, employee: String, category: String, at milliseconds: Int64, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO agg_violation (day, employee, category, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT (day, employee, category) DO UPDATE SET count = count + excluded.count
+            """).execute(arguments: [day(milliseconds).day, employee, category, count])
+    }
+}
