@@ -135,7 +135,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "InsightsTests", dependencies: ["Insights", "Ingest", "Storage", "ArchiveModel", "Simulator", "WeCom"], swiftSettings: swiftSettings),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "Ingest", "Storage", "ArchiveModel", "Simulator", "WeCom", "Alerts"], swiftSettings: swiftSettings),
         .testTarget(name: "QualityTests", dependencies: ["Quality", "Ingest", "Storage", "ArchiveModel", "Alerts", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),

@@ -24,6 +24,9 @@ public enum AlertText {
     static let severityNames = ["low": "低", "medium": "中", "high": "高", "critical": "严重"]
 
     public static func summary(_ alert: AlertRecord, consoleURL: String?) -> String {
+        if let message = alert.message {
+            return message + (consoleURL.map { "\n报表：\($0)/reports" } ?? "")
+        }
         if alert.category == "reply-timeout" {
             var text = alert.severity == "high"
                 ? "【ChatLedger 超时升级 #\(alert.id)】员工 \(alert.sender) 的客户仍在等待回复，请督促处理。"

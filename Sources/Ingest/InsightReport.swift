@@ -137,10 +137,7 @@ public struct InsightReport: Sendable, Codable {
         for row in totals.violationTrend where isEmployee(row.employee) && included(row.employee) { trend[row.day, default: 0] += row.count }
 
         var matrix = Array(repeating: Array(repeating: 0, count: 24), count: 7)
-        for row in totals.hours {
-            guard let days = BusinessCalendar.days(row.day), (0..<24).contains(row.hour) else { continue }
-            matrix[Int((days + 3) % 7 + 7) % 7][row.hour] += row.count
-        }
+        for row in totals.hours where (1...7).contains(row.weekday) && (0..<24).contains(row.hour) { matrix[row.weekday - 1][row.hour] += row.count }
         var slots: [Slot] = []
         for weekday in 0..<7 { for hour in 0..<24 where matrix[weekday][hour] > 0 { slots.append(Slot(weekday: weekday + 1, hour: hour, count: matrix[weekday][hour])) } }
         slots.sort(by: Self.busier)
@@ -171,7 +168,8 @@ public struct InsightReport: Sendable, Codable {
         let rooms = try await store.roomNames()
         var daily: [String: DayVolume] = [:]
         for row in totals.volumeByDay where row.role != "robot" {
-            guard row.role == "customer" ? (department == nil && scope == nil) : included(row.party) else { continue }
+            // Customer messages are not split by employee; with a scope only staff messages are shown.
+            if row.role == "customer" && selected != nil { continue }
             var entry = daily[row.day, default: DayVolume(day: row.day, customer: 0, staff: 0)]
             if row.role == "customer" { entry.customer += row.count } else { entry.staff += row.count }
             daily[row.day] = entry

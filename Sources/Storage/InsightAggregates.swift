@@ -36,7 +36,9 @@ struct InsightAggregator {
         let (day, hour) = Self.day(message.time.milliseconds)
         let kind = message.from.inferredKind
         let role = kind == .employee ? "staff" : kind == .externalContact ? "customer" : "robot"
-        volume[[day, message.from.rawValue, role, message.room?.rawValue ?? ""], default: 0] += 1
+        // Staff are counted one by one; customers and robots only in total (per day and group), or the table would
+        // grow with every customer's every day.
+        volume[[day, role == "staff" ? message.from.rawValue : "", role, message.room?.rawValue ?? ""], default: 0] += 1
         guard kind == .externalContact else { return }
         hours[[day, employee, String(hour)], default: 0] += 1
         for topic in insight?.topics ?? [] { topics[[day, employee, topic], default: 0] += 1 }

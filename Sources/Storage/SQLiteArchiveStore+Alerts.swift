@@ -16,6 +16,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     public var hitCount: Int
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// The text to announce instead of one made from the fields (the weekly digest); only on outbox items.
+    public var message: String? = nil
 }
 
 /// One hit of an alert, with the matched text read from the unsealed message.
@@ -134,16 +136,43 @@ extension SQLiteArchiveStore {
         }
     }
 
+    /// Queues the weekly digest for `channels` once per week (`weekStart`, milliseconds): kept as a resolved
+    /// `weekly-digest` alert so the queue stays clean and the history shows it was sent.
+    /// - Returns: whether it was queued now (false when that week's digest exists already).
+    @discardableResult
+    public func queueDigest(weekStart: Int64, text: String, channels: [String]) async throws -> Bool {
+        let now = clock().milliseconds
+        return try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert WHERE category = 'weekly-digest' AND first_msgtime = ?", arguments: [weekStart]) == true {
+                return false
+            }
+            try db.execute(sql: """
+                INSERT INTO alert (conversation, category, severity, status, sender, first_msgtime, last_msgtime, hit_count, created_at, updated_at)
+                VALUES (NULL, 'weekly-digest', 'low', 'resolved', 'chatledger', ?, ?, 0, ?, ?)
+                """, arguments: [weekStart, weekStart, now, now])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO alert_event (alert_id, at, actor, action, note) VALUES (?, ?, 'chatledger', 'digest', ?)",
+                           arguments: [id, now, text])
+            for channel in channels {
+                try db.execute(sql: "INSERT INTO alert_outbox (alert_id, channel, created_at, next_attempt_at, body) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [id, channel, now, now, text])
+            }
+            return true
+        }
+    }
+
     /// Outbox items due now, oldest first.
     public func dueOutbox(limit: Int = 100) async throws -> [OutboxItem] {
         let now = clock().milliseconds
         return try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT o.id AS outbox_id, o.channel, o.attempts, o.recipients, a.* FROM alert_outbox o JOIN alert a ON a.id = o.alert_id
+                SELECT o.id AS outbox_id, o.channel, o.attempts, o.recipients, o.body, a.* FROM alert_outbox o JOIN alert a ON a.id = o.alert_id
                 WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?
                 """, arguments: [now, limit]).map {
-                OutboxItem(id: $0["outbox_id"], channel: $0["channel"], attempts: $0["attempts"], alert: Self.alertRecord($0),
-                           recipients: ($0["recipients"] as String?).map(Self.strings))
+                var alert = Self.alertRecord($0)
+                alert.message = $0["body"]
+                return OutboxItem(id: $0["outbox_id"], channel: $0["channel"], attempts: $0["attempts"], alert: alert,
+                                  recipients: ($0["recipients"] as String?).map(Self.strings))
             }
         }
     }

@@ -5,12 +5,14 @@ import GRDB
 public struct InsightTotals: Sendable {
     public var violations: [(employee: String, category: String, count: Int)] = []
     public var violationTrend: [(day: String, employee: String, count: Int)] = []
-    public var hours: [(day: String, employee: String, hour: Int, count: Int)] = []
+    /// Customer messages per ISO weekday (1 Monday … 7 Sunday) and hour.
+    public var hours: [(weekday: Int, hour: Int, count: Int)] = []
     public var topics: [(employee: String, topic: String, count: Int)] = []
     public var sentiment: [(employee: String, label: String, count: Int)] = []
     public var mood: [(conversation: String, employee: String, negative: Int, scored: Int)] = []
     public var volume: [(party: String, role: String, room: String, count: Int)] = []
-    public var volumeByDay: [(day: String, party: String, role: String, count: Int)] = []
+    /// Messages per day and role (`staff` counts only the selected employees when there is a scope).
+    public var volumeByDay: [(day: String, role: String, count: Int)] = []
 }
 
 extension SQLiteArchiveStore {
@@ -32,9 +34,11 @@ extension SQLiteArchiveStore {
             totals.violationTrend = try Row.fetchAll(db, sql: """
                 SELECT day, employee, sum(count) AS n FROM agg_violation WHERE day >= ? AND day < ? GROUP BY day, employee
                 """, arguments: days).map { ($0["day"], $0["employee"], $0["n"]) }
+            // Summed to weekday × hour in SQL (strftime %w: 0 is Sunday): 168 rows whatever the period.
             totals.hours = try Row.fetchAll(db, sql: """
-                SELECT day, \(who), hour, sum(count) AS n FROM agg_hour WHERE day >= ? AND day < ?\(scope) GROUP BY day, hour\(by)
-                """, arguments: range).map { ($0["day"], $0["employee"], $0["hour"], $0["n"]) }
+                SELECT CAST(strftime('%w', day) AS INTEGER) AS weekday, hour, sum(count) AS n FROM agg_hour
+                WHERE day >= ? AND day < ?\(scope) GROUP BY weekday, hour
+                """, arguments: range).map { (($0["weekday"] as Int + 6) % 7 + 1, $0["hour"], $0["n"]) }
             totals.topics = try Row.fetchAll(db, sql: """
                 SELECT \(who), topic, sum(count) AS n FROM agg_topic WHERE day >= ? AND day < ?\(scope) GROUP BY topic\(by)
                 """, arguments: range).map { ($0["employee"], $0["topic"], $0["n"]) }
@@ -48,9 +52,10 @@ extension SQLiteArchiveStore {
             totals.volume = try Row.fetchAll(db, sql: """
                 SELECT party, role, room, sum(count) AS n FROM agg_volume WHERE day >= ? AND day < ? GROUP BY party, role, room
                 """, arguments: days).map { ($0["party"], $0["role"], $0["room"], $0["n"]) }
+            let staffScope = employees == nil ? "" : " AND (role <> 'staff' OR party IN (SELECT value FROM json_each(?)))"
             totals.volumeByDay = try Row.fetchAll(db, sql: """
-                SELECT day, party, role, sum(count) AS n FROM agg_volume WHERE day >= ? AND day < ? GROUP BY day, party, role
-                """, arguments: days).map { ($0["day"], $0["party"], $0["role"], $0["n"]) }
+                SELECT day, role, sum(count) AS n FROM agg_volume WHERE day >= ? AND day < ?\(staffScope) GROUP BY day, role
+                """, arguments: range).map { ($0["day"], $0["role"], $0["n"]) }
             return totals
         }
     }

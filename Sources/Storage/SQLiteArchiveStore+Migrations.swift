@@ -347,7 +347,8 @@ extension SQLiteArchiveStore {
         migrator.registerMigration("v4-insights") { db in
             try db.execute(sql: """
                 -- Report aggregates, kept current by the commit that stores each message (days and hours in Beijing time).
-                -- `employee` is the staff party of a single chat or the owner of a group ('' when unknown).
+                -- `employee` is the staff party of a single chat or the owner of a group ('' when unknown);
+                -- in agg_volume, `party` is the staff sender ('' for customers and robots, counted in total).
                 CREATE TABLE agg_volume (day TEXT NOT NULL, party TEXT NOT NULL, role TEXT NOT NULL, room TEXT NOT NULL,
                                          count INTEGER NOT NULL, PRIMARY KEY (day, party, role, room)) WITHOUT ROWID;
                 CREATE TABLE agg_hour (day TEXT NOT NULL, employee TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL,
@@ -366,6 +367,8 @@ extension SQLiteArchiveStore {
                                         within INTEGER NOT NULL, working_ms INTEGER NOT NULL, firsts INTEGER NOT NULL,
                                         first_working_ms INTEGER NOT NULL, PRIMARY KEY (day, employee)) WITHOUT ROWID;
                 ALTER TABLE sla_wait ADD COLUMN first_of_day INTEGER NOT NULL DEFAULT 0;
+                -- A notice with its own text (the weekly digest) instead of one made from the alert's fields.
+                ALTER TABLE alert_outbox ADD COLUMN body TEXT;
                 """)
         }
         return migrator

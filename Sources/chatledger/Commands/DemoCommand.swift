@@ -93,6 +93,9 @@ struct DemoCommand: AsyncParsableCommand {
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
                 ClosureService(name: "pull") { await pulling.run() },
                 ClosureService(name: "alerts") { await dispatcher.run() },
+                ClosureService(name: "weekly-digest") {
+                    await WeeklyDigest.run(store: store, channels: ["wecom-robot"], logger: logger)
+                },
                 // Reply timeouts: the simulated history is tracked and counted; notices start with this run.
                 ClosureService(name: "reply-timeouts") {
                     await ReplyTimeoutTracker(store: store, channels: ["wecom-app"], noticesFrom: Int64(Date().timeIntervalSince1970 * 1000),
