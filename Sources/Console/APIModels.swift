@@ -87,7 +87,8 @@ struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     var items: [Item]
 }
 
-struct UserJSON: ResponseEncodable, Sendable {
+/// A console user as the API and `chatledger user list --json` show it (never the hash).
+public struct UserJSON: ResponseEncodable, Sendable {
     var username: String
     var displayName: String
     var roles: [String]
@@ -97,7 +98,7 @@ struct UserJSON: ResponseEncodable, Sendable {
     var locked: Bool
     var totp: Bool
 
-    init(_ user: ConsoleUser, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) {
+    public init(_ user: ConsoleUser, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) {
         username = user.username
         displayName = user.displayName
         roles = user.roles

@@ -7,7 +7,7 @@ import Storage
 /// The administration page: users, roles and scopes, protected staff, lexicons and rules, ledger and
 /// service status. Changes are audited like the API's.
 enum AdminPages {
-    typealias PageHandler = @Sendable (Request, ConsoleContext, AccessPolicy?, PageRenderer.Frame) async throws -> Response
+    typealias PageHandler = @Sendable (Request, ConsoleContext, AccessPolicy, PageRenderer.Frame) async throws -> Response
     typealias PageWrapper = (Permission?, @escaping PageHandler) -> @Sendable (Request, ConsoleContext) async throws -> Response
 
     static func add(to router: Router<ConsoleContext>, services: ConsoleServices, renderer: PageRenderer, page: PageWrapper) {
@@ -24,7 +24,7 @@ enum AdminPages {
                 try await services.store.addUser(ConsoleUser(username: username, displayName: username,
                                                              passwordHash: services.accounts.hashPassword(password), roles: roles,
                                                              departments: departments, mayUnmask: form["mayUnmask"] == "true"))
-                try await services.audit(policy!.principal, "user.add", username,
+                try await services.audit(policy.principal, "user.add", username,
                                          AdminRoutes.grantDetail(roles: roles, departments: departments, mayUnmask: form["mayUnmask"] == "true"))
             } catch let error as HTTPError {
                 return try await render(services: services, renderer: renderer, frame: frame, csrf: context.principal?.csrfToken ?? "",
@@ -49,7 +49,7 @@ enum AdminPages {
             }
             var detail = AdminRoutes.grantDetail(roles: roles, departments: departments, mayUnmask: form["mayUnmask"] == "true")
             detail["disabled"] = "\(form["disabled"] == "true")"
-            try await services.audit(policy!.principal, "user.update", username, detail)
+            try await services.audit(policy.principal, "user.update", username, detail)
             return PageRenderer.redirect("/admin?done=" + MessagePresenter.query("✓ \(username)"))
         })
         router.post("admin/protected", use: page(.administer) { request, _, policy, _ in
@@ -57,7 +57,7 @@ enum AdminPages {
             guard let userid = form["userid"], !userid.isEmpty else { throw HTTPError(.badRequest, message: "name the employee (userid)") }
             let viewers = list(form["viewers"])
             try await services.store.setProtectedStaff(ProtectedStaff(userid: userid, viewers: viewers))
-            try await services.audit(policy!.principal, "protected-staff.set", userid, ["viewers": viewers.joined(separator: ",")])
+            try await services.audit(policy.principal, "protected-staff.set", userid, ["viewers": viewers.joined(separator: ",")])
             return PageRenderer.redirect("/admin?done=" + MessagePresenter.query("✓ \(userid)"))
         })
     }

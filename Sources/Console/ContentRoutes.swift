@@ -79,10 +79,35 @@ enum ContentRoutes {
                 throw HTTPError(.notFound, message: "no attachment \(sha) of a message you may read")
             }
             try await services.audit(policy.principal, "media.download", sha, ["msgid": msgid])
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream",
-                                                   .contentDisposition: "attachment; filename=\"\(sha.prefix(16)).bin\"",
+            // Shown in the page (images, audio, video) only when the bytes are plainly such media; otherwise a download.
+            let type = MediaType.sniff(bytes)
+            let inline = try QueryParameters(request).bool("inline") == true && type.inlineable
+            return Response(status: .ok, headers: [.contentType: type.mime,
+                                                   .contentDisposition: inline ? "inline" : "attachment; filename=\"\(sha.prefix(16)).\(type.fileExtension)\"",
                                                    .cacheControl: "private, no-store"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    /// What attachment bytes are, by their first bytes (WeCom gives no type for most media).
+    struct MediaType {
+        var mime: String
+        var fileExtension: String
+        var inlineable: Bool
+
+        static func sniff(_ bytes: [UInt8]) -> MediaType {
+            func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
+                bytes.count >= offset + prefix.count && Array(bytes[offset..<offset + prefix.count]) == prefix
+            }
+            if starts([0xFF, 0xD8, 0xFF]) { return MediaType(mime: "image/jpeg", fileExtension: "jpg", inlineable: true) }
+            if starts([0x89, 0x50, 0x4E, 0x47]) { return MediaType(mime: "image/png", fileExtension: "png", inlineable: true) }
+            if starts(Array("GIF8".utf8)) { return MediaType(mime: "image/gif", fileExtension: "gif", inlineable: true) }
+            if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return MediaType(mime: "image/webp", fileExtension: "webp", inlineable: true) }
+            if starts(Array("ftyp".utf8), at: 4) { return MediaType(mime: "video/mp4", fileExtension: "mp4", inlineable: true) }
+            if starts(Array("ID3".utf8)) { return MediaType(mime: "audio/mpeg", fileExtension: "mp3", inlineable: true) }
+            if starts(Array("#!AMR".utf8)) { return MediaType(mime: "audio/amr", fileExtension: "amr", inlineable: true) }
+            if starts(Array("%PDF".utf8)) { return MediaType(mime: "application/pdf", fileExtension: "pdf", inlineable: false) }
+            return MediaType(mime: "application/octet-stream", fileExtension: "bin", inlineable: false)
         }
     }
 

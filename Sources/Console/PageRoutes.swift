@@ -20,20 +20,17 @@ enum PageRoutes {
         }
 
         /// Runs a page for a signed-in reader with `permission`; sends others to the login page or a 403 page.
-        func page(_ permission: Permission?, _ body: @escaping @Sendable (Request, ConsoleContext, AccessPolicy?, PageRenderer.Frame) async throws -> Response)
+        func page(_ permission: Permission?, _ body: @escaping @Sendable (Request, ConsoleContext, AccessPolicy, PageRenderer.Frame) async throws -> Response)
             -> @Sendable (Request, ConsoleContext) async throws -> Response {
             { request, context in
                 let frame = frame(request, context)
                 guard let principal = context.principal else {
                     return PageRenderer.redirect("/login?next=" + MessagePresenter.query(request.uri.path))
                 }
-                var policy: AccessPolicy?
-                if let permission {
-                    guard principal.may(permission) else {
-                        return renderer.error(.forbidden, "\(frame.t["not_allowed"] ?? ""): \(permission.rawValue)", frame: frame)
-                    }
-                    policy = try await services.policy(for: principal)
+                if let permission, !principal.may(permission) {
+                    return renderer.error(.forbidden, "\(frame.t["not_allowed"] ?? ""): \(permission.rawValue)", frame: frame)
                 }
+                let policy = try await services.policy(for: principal)
                 do {
                     return try await body(request, context, policy, frame)
                 } catch let error as HTTPError {
@@ -90,7 +87,6 @@ enum PageRoutes {
             return PageRenderer.redirect("/audit")
         })
         router.get("conversations", use: page(.readContent) { request, _, policy, frame in
-            let policy = policy!
             let query = QueryParameters(request)
             let pageNumber = try query.int("page", default: 1, range: 1...100_000)
             let filter = ConversationFilter(party: query.string("party"), room: query.string("room"), visibleStaff: policy.visibleStaff,
@@ -115,7 +111,6 @@ enum PageRoutes {
             ], frame: frame)
         })
         router.get("conversations/:id", use: page(.readContent) { request, context, policy, frame in
-            let policy = policy!
             let id = try context.pathParameter("id")
             let conversation = try await services.requireReadable(conversation: id, policy: policy)
             let query = QueryParameters(request)
@@ -144,7 +139,6 @@ enum PageRoutes {
             ], frame: frame)
         })
         router.get("customers/:id", use: page(.readContent) { _, context, policy, frame in
-            let policy = policy!
             let id = try context.pathParameter("id")
             let (_, conversations) = try await services.store.conversations(ConversationFilter(
                 party: id, visibleStaff: policy.visibleStaff, hiddenStaff: policy.hiddenStaff, limit: 500))
@@ -152,8 +146,12 @@ enum PageRoutes {
                 throw HTTPError(.notFound, message: "no customer \(id) with conversations you may read")
             }
             try await services.audit(policy.principal, "customer.view", id)
+            // The most recent conversations' messages, merged in time order (older history: each conversation's own page).
             var messages: [StoredMessage] = []
-            for conversation in conversations { messages += try await services.store.messages(inConversation: conversation.id, limit: 500) }
+            for conversation in conversations.prefix(30) {
+                let count = conversation.messageCount
+                messages += try await services.store.messages(inConversation: conversation.id, limit: 200, offset: max(0, count - 200))
+            }
             messages.sort(by: inTimeOrder)
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
             var cards: [MessageCard] = []
@@ -169,7 +167,6 @@ enum PageRoutes {
             ], frame: frame)
         })
         router.get("search", use: page(.readContent) { request, _, policy, frame in
-            let policy = policy!
             let query = QueryParameters(request)
             var values: [String: Any] = ["form": searchForm(query)]
             let searched = ["q", "employee", "customer", "department", "room", "since", "until", "type", "ext", "has_media", "recalled"]
@@ -206,7 +203,7 @@ enum PageRoutes {
             let status = QueryParameters(request).string("status")
             let statuses = ["open", "assigned", "acknowledged", "resolved", "false-positive"]
             let alerts = try await AlertRoutes.visible(try await services.store.alerts(status: statuses.contains(status ?? "") ? status : nil, limit: 200),
-                                                       policy: policy!, services: services)
+                                                       policy: policy, services: services)
             let names = try await services.store.partyNames(Set(alerts.map(\.sender)))
             let tabs: [[String: Any]] = ([nil] + statuses).map { tab in
                 ["href": tab.map { "/alerts?status=\($0)" } ?? "/alerts", "label": tab.map { frame.t["status." + $0] ?? $0 } ?? (frame.t["all"] ?? ""),
@@ -222,7 +219,6 @@ enum PageRoutes {
             ], frame: frame)
         })
         router.get("alerts/:id", use: page(.workAlerts) { _, context, policy, frame in
-            let policy = policy!
             let (alert, hits, events) = try await AlertRoutes.readableAlert(context, policy: policy, services: services)
             try await services.audit(policy.principal, "alert.view", "\(alert.id)")
             var messages: [StoredMessage] = []
@@ -248,7 +244,6 @@ enum PageRoutes {
             ], frame: frame)
         })
         router.post("alerts/:id/actions", use: page(.workAlerts) { request, context, policy, _ in
-            let policy = policy!
             let (alert, _, _) = try await AlertRoutes.readableAlert(context, policy: policy, services: services)
             let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
             let assignee = form["assignee"].flatMap { $0.isEmpty ? nil : $0 }

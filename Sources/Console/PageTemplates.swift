@@ -34,7 +34,7 @@ enum PageTemplates {
     <section class="card narrow"><h1>{{t.login}}</h1>
     {{#message}}<p class="error" id="login-error">{{message}}</p>{{/message}}
     <form method="post" action="/login" id="login-form">
-    <input type="hidden" name="next" value="{{next}}">
+    <input type="hidden" name="next" value="{{next}}"><input type="hidden" name="_csrf" value="{{csrf}}">
     <label>{{t.username}}<input name="username" id="username" autocomplete="username" required value="{{username}}"></label>
     <label>{{t.password}}<input name="password" id="password" type="password" autocomplete="current-password" required></label>
     <label>{{t.otp}}<input name="otp" id="otp" inputmode="numeric" autocomplete="one-time-code"></label>

@@ -8,22 +8,22 @@ import Storage
 enum QualityPages {
     static func add(to router: Router<ConsoleContext>, services: ConsoleServices, renderer: PageRenderer, page: AdminPages.PageWrapper) {
         router.get("sla", use: page(.viewStatistics) { request, context, policy, frame in
-            try await render(services, renderer, frame, policy: policy!, csrf: context.principal?.csrfToken ?? "",
+            try await render(services, renderer, frame, policy: policy, csrf: context.principal?.csrfToken ?? "",
                              message: QueryParameters(request).string("done"))
         })
         router.post("sla/settings", use: page(.administer) { request, context, policy, frame in
             let form = FormBody(String(buffer: try await request.body.collect(upTo: 1 << 20)))
             do {
-                let version = try await QualityRoutes.saveSettings(Data((form["settings"] ?? "").utf8), services: services, policy: policy!)
+                let version = try await QualityRoutes.saveSettings(Data((form["settings"] ?? "").utf8), services: services, policy: policy)
                 return PageRenderer.redirect("/sla?done=" + MessagePresenter.query("✓ v\(version)"))
             } catch let error as HTTPError {
-                return try await render(services, renderer, frame, policy: policy!, csrf: context.principal?.csrfToken ?? "",
+                return try await render(services, renderer, frame, policy: policy, csrf: context.principal?.csrfToken ?? "",
                                         message: error.body, status: error.status)
             }
         })
         router.get("qa", use: page(.reviewQuality) { request, context, policy, frame in
             let period = QueryParameters(request).string("period")
-            let samples = try await QualityRoutes.samples(services, policy: policy!, period: period, reviewed: nil)
+            let samples = try await QualityRoutes.samples(services, policy: policy, period: period, reviewed: nil)
             let names = try await services.store.partyNames(Set(samples.map(\.employee)))
             return renderer.render("qa", title: frame.t["qa"] ?? "", values: [
                 "csrf": context.principal?.csrfToken ?? "", "period": period ?? "",
@@ -36,11 +36,11 @@ enum QualityPages {
         router.post("qa/sample", use: page(.reviewQuality) { request, _, policy, _ in
             let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
             let period = form["period"] ?? ""
-            try await QualityRoutes.draw(period: period, services: services, policy: policy!)
+            try await QualityRoutes.draw(period: period, services: services, policy: policy)
             return PageRenderer.redirect("/qa?period=" + MessagePresenter.query(period))
         })
         router.get("qa/:id", use: page(.reviewQuality) { _, context, policy, frame in
-            try await sample(try context.pathParameter("id"), services, renderer, frame, policy: policy!, csrf: context.principal?.csrfToken ?? "")
+            try await sample(try context.pathParameter("id"), services, renderer, frame, policy: policy, csrf: context.principal?.csrfToken ?? "")
         })
         router.post("qa/:id", use: page(.reviewQuality) { request, context, policy, _ in
             let id = try context.pathParameter("id")
@@ -53,7 +53,7 @@ enum QualityPages {
                 }
                 items[item.id] = value
             }
-            _ = try await QualityRoutes.score(id, items: items, comment: form["comment"].flatMap { $0.isEmpty ? nil : $0 }, services: services, policy: policy!)
+            _ = try await QualityRoutes.score(id, items: items, comment: form["comment"].flatMap { $0.isEmpty ? nil : $0 }, services: services, policy: policy)
             return PageRenderer.redirect("/qa/\(id)")
         })
     }

@@ -175,7 +175,8 @@ public enum QualityRoutes {
         do { total = try review.total(items) } catch { throw HTTPError(.badRequest, message: error.description) }
         try await services.store.scoreReviewSample(id: id, reviewer: policy.principal.username, items: items, total: total, comment: comment)
         try await services.audit(policy.principal, "qa.score", "\(id)", ["total": String(format: "%.1f", total)])
-        return try await services.store.reviewSample(id: id)!
+        guard let scored = try await services.store.reviewSample(id: id) else { throw HTTPError(.notFound, message: "sample \(id) vanished") }
+        return scored
     }
 }
 

@@ -29,7 +29,7 @@ enum ReportRoutes {
                             body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
         }
         router.get("reports", use: page(.viewStatistics) { request, _, policy, frame in
-            let report = try await report(request, services: services, policy: policy!)
+            let report = try await report(request, services: services, policy: policy)
             let t = frame.t
             let weekdays = frame.language == "en" ? ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] : ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
             let query = request.uri.query.map { "?" + $0 } ?? ""

@@ -54,30 +54,10 @@ struct InsightAggregator {
     }
 
     func write(_ db: Database) throws {
-        for (key, count) in volume {
-            try db.cachedStatement(sql: """
-                INSERT INTO agg_volume (day, party, role, room, count) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (day, party, role, room) DO UPDATE SET count = count + excluded.count
-                """).execute(arguments: [key[0], key[1], key[2], key[3], count])
-        }
-        for (key, count) in hours {
-            try db.cachedStatement(sql: """
-                INSERT INTO agg_hour (day, employee, hour, count) VALUES (?, ?, ?, ?)
-                ON CONFLICT (day, employee, hour) DO UPDATE SET count = count + excluded.count
-                """).execute(arguments: [key[0], key[1], Int(key[2])!, count])
-        }
-        for (key, count) in topics {
-            try db.cachedStatement(sql: """
-                INSERT INTO agg_topic (day, employee, topic, count) VALUES (?, ?, ?, ?)
-                ON CONFLICT (day, employee, topic) DO UPDATE SET count = count + excluded.count
-                """).execute(arguments: [key[0], key[1], key[2], count])
-        }
-        for (key, count) in sentiment {
-            try db.cachedStatement(sql: """
-                INSERT INTO agg_sentiment (day, employee, label, count) VALUES (?, ?, ?, ?)
-                ON CONFLICT (day, employee, label) DO UPDATE SET count = count + excluded.count
-                """).execute(arguments: [key[0], key[1], key[2], count])
-        }
+        try Self.upsert(volume, into: "agg_volume", keys: ["day", "party", "role", "room"], db: db)
+        try Self.upsert(hours, into: "agg_hour", keys: ["day", "employee", "hour"], db: db)
+        try Self.upsert(topics, into: "agg_topic", keys: ["day", "employee", "topic"], db: db)
+        try Self.upsert(sentiment, into: "agg_sentiment", keys: ["day", "employee", "label"], db: db)
         for (key, entry) in mood {
             try db.cachedStatement(sql: """
                 INSERT INTO agg_mood (day, conversation, employee, negative, scored) VALUES (?, ?, ?, ?, ?)
@@ -86,11 +66,18 @@ struct InsightAggregator {
         }
     }
 
+    /// Adds counts to a `(keys…, count)` table (text keys; SQLite's column affinity stores an hour as an integer).
+    static func upsert(_ counts: [[String]: Int], into table: String, keys: [String], db: Database) throws {
+        guard !counts.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO \(table) (\(keys.joined(separator: ", ")), count) VALUES (\(Array(repeating: "?", count: keys.count + 1).joined(separator: ", ")))
+            ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET count = count + excluded.count
+            """)
+        for (key, count) in counts { try statement.execute(arguments: StatementArguments(key) + [count]) }
+    }
+
     /// One violation hit of `employee` on the day of `milliseconds`.
     static func addViolations(_ count: Int, employee: String, category: String, at milliseconds: Int64, db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO agg_violation (day, employee, category, count) VALUES (?, ?, ?, ?)
-            ON CONFLICT (day, employee, category) DO UPDATE SET count = count + excluded.count
-            """).execute(arguments: [day(milliseconds).day, employee, category, count])
+        try upsert([[day(milliseconds).day, employee, category]: count], into: "agg_violation", keys: ["day", "employee", "category"], db: db)
     }
 }

@@ -12,6 +12,13 @@ struct UserCommand: AsyncParsableCommand {
 
     static var actor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
 
+    static func setDisabled(_ disabled: Bool, _ username: String, _ archive: ArchiveOptions) async throws {
+        let store = try archive.openExistingStore()
+        try await store.updateUser(named: username, ConsoleUserChange(disabled: disabled))
+        try await store.appendAudit(AuditEvent(actor: actor, action: "user.update", target: username, detail: ["disabled": "\(disabled)"]))
+        print("\(disabled ? "disabled" : "enabled") \(username)")
+    }
+
     struct Scope: ParsableArguments {
         @Option(name: .customLong("role"), help: "admin, auditor, manager, qa or viewer (repeat for several).") var roles: [String] = []
         @Option(name: .customLong("department"), help: "A department in scope, with its sub-departments; 1 is the whole corp (repeat).")
@@ -78,7 +85,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let users = try await archive.openExistingStore().users()
             if json {
-                try JSONOutput.print(users.map(UserListJSON.init))
+                try JSONOutput.print(users.map { UserJSON($0) })
                 return
             }
             for user in users {
@@ -95,10 +102,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
 
         func run() async throws {
-            let store = try archive.openExistingStore()
-            try await store.updateUser(named: username, ConsoleUserChange(disabled: true))
-            try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "user.update", target: username, detail: ["disabled": "true"]))
-            print("disabled \(username)")
+            try await UserCommand.setDisabled(true, username, archive)
         }
     }
 
@@ -108,10 +112,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
 
         func run() async throws {
-            let store = try archive.openExistingStore()
-            try await store.updateUser(named: username, ConsoleUserChange(disabled: false))
-            try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "user.update", target: username, detail: ["disabled": "false"]))
-            print("enabled \(username)")
+            try await UserCommand.setDisabled(false, username, archive)
         }
     }
 
@@ -196,25 +197,5 @@ struct UserCommand: AsyncParsableCommand {
             try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "user.update", target: username, detail: ["totp": "enabled"]))
             print("Add to an authenticator app (or render as a QR code):\n\(url)")
         }
-    }
-}
-
-struct UserListJSON: Encodable {
-    var username: String
-    var displayName: String
-    var roles: [String]
-    var departments: [Int64]
-    var mayUnmask: Bool
-    var disabled: Bool
-    var totp: Bool
-
-    init(_ user: ConsoleUser) {
-        username = user.username
-        displayName = user.displayName
-        roles = user.roles
-        departments = user.departments
-        mayUnmask = user.mayUnmask
-        disabled = user.disabled
-        totp = user.hasTOTP
     }
 }
