@@ -9,17 +9,14 @@ struct MatchView {
     var scalars: [Unicode.Scalar]
     var origins: [Int]
 
-    /// Offsets are into `text.unicodeScalars`.
+    /// Offsets are into `text.unicodeScalars`. One pass over the text: the normalized text is never built.
     static func compact(_ text: String) -> MatchView {
-        compact(TextNormalizer.normalizeScalars(text))
-    }
-
-    static func compact(_ normalized: TextNormalizer.Normalized) -> MatchView {
         var scalars: [Unicode.Scalar] = []
         var origins: [Int] = []
-        scalars.reserveCapacity(normalized.scalars.count)
-        origins.reserveCapacity(normalized.scalars.count)
-        for (scalar, origin) in zip(normalized.scalars, normalized.origins) where !isNoise(scalar) {
+        scalars.reserveCapacity(text.utf8.count)
+        origins.reserveCapacity(text.utf8.count)
+        TextNormalizer.forEachNormalizedScalar(text) { scalar, origin in
+            guard !isNoise(scalar) else { return }
             scalars.append(LookAlikes.canonical(scalar))
             origins.append(origin)
         }

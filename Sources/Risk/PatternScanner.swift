@@ -28,8 +28,18 @@ enum PatternScanner {
     }
 
     /// Whether `text` holds anything a number pattern could match (most messages hold no digits at all).
-    static func mayHoldNumbers(_ text: TextNormalizer.Normalized) -> Bool {
-        text.scalars.contains { ("0"..."9").contains($0) || ChineseNumerals.digit($0) != nil }
+    /// Whether a number pattern could match: an ASCII digit, or two numerals side by side (a lone 一 in 一下
+    /// is not a number, and Chinese numerals count only beside another).
+    /// - Parameter scalars: the compact view (which keeps every digit and numeral, noise removed).
+    static func mayHoldNumbers(_ scalars: [Unicode.Scalar]) -> Bool {
+        var previousNumeral = false
+        for scalar in scalars {
+            if ("0"..."9").contains(scalar) { return true }
+            let numeral = ChineseNumerals.digit(scalar) != nil
+            if numeral && previousNumeral { return true }
+            previousNumeral = numeral
+        }
+        return false
     }
 
     /// - Parameter runs: ``digitRuns(_:)`` of the text, read once for every pattern rule.

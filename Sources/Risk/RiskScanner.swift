@@ -75,8 +75,7 @@ public struct RiskScanner: Sendable {
     /// rules that watch every sender.
     /// - Parameter senderContext: who sent it, for rules scoped to employees or departments (out of scope without it).
     public func scan(_ text: String, sentBy sender: Direction = .staffToCustomer, senderContext: SenderContext? = nil) -> [RiskHit] {
-        let normalized = TextNormalizer.normalizeScalars(text)
-        let view = MatchView.compact(normalized)
+        let view = MatchView.compact(text)
         // The original scalars are needed only to quote hits and find clauses; most messages have neither.
         var originalScalars: [Unicode.Scalar]?
         func characters() -> [Unicode.Scalar] {
@@ -145,7 +144,8 @@ public struct RiskScanner: Sendable {
                 report(rule.category, rule.id, rule.severity, start: span.start, end: span.end)
             }
         }
-        let runs = PatternScanner.mayHoldNumbers(normalized) ? PatternScanner.digitRuns(normalized) : []
+        // The normalized text (with the separators digit groups need) only when a digit or numeral is there at all.
+        let runs = PatternScanner.mayHoldNumbers(view.scalars) ? PatternScanner.digitRuns(TextNormalizer.normalizeScalars(text)) : []
         if !runs.isEmpty || !cues.isEmpty {
             for rule in policy.patterns where applies(rule.direction, rule.scope) {
                 for span in PatternScanner.find(rule.kind, runs: runs, view: view, cues: cues) {

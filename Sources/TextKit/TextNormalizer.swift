@@ -49,6 +49,23 @@ public enum TextNormalizer {
         return Normalized(scalars: scalars, origins: origins)
     }
 
+    /// Calls `body` with each normalized scalar and the offset of the original scalar it came from, in order,
+    /// without building arrays (for callers that keep only some, like the risk matcher's compact view).
+    @inlinable
+    public static func forEachNormalizedScalar(_ text: String, _ body: (Unicode.Scalar, Int) -> Void) {
+        var offset = 0
+        for scalar in text.unicodeScalars {
+            if let fast = fastPath(scalar) {
+                body(fast, offset)
+            } else {
+                for folded in String(scalar).precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+                    body(TraditionalToSimplified.convert(folded), offset)
+                }
+            }
+            offset += 1
+        }
+    }
+
     private static func append(_ scalar: Unicode.Scalar, origin: Int, to scalars: inout [Unicode.Scalar], _ origins: inout [Int]) {
         if let fast = fastPath(scalar) {
             scalars.append(fast)
@@ -71,6 +88,7 @@ public enum TextNormalizer {
 
     /// Scalars that fold to one scalar without Foundation: ASCII, the CJK ideograph blocks and the
     /// punctuation Chinese chat is full of (，。、“”…), which together are nearly all chat text.
+    @usableFromInline
     static func fastPath(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
         switch scalar.value {
         case 0x41...0x5A: return Unicode.Scalar(scalar.value + 0x20)
