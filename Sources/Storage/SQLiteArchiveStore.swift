@@ -182,10 +182,12 @@ public final class SQLiteArchiveStore: ArchiveStore {
         return (inserted, messages.count - inserted)
     }
 
-    /// The staff party of a single chat, or the owner of a group ('' when the directory does not know it).
+    /// The staff party of a single chat, or the owner of a group — before the directory knows the group, its
+    /// first staff member among sender and recipients ('' when there is none).
     static func responsibleEmployee(_ message: ChatMessage, db: Database) throws -> String {
-        if let room = message.room {
-            return try String.fetchOne(db.cachedStatement(sql: "SELECT creator FROM room WHERE id = ?"), arguments: [room.rawValue]) ?? ""
+        if let room = message.room,
+           let creator = try String.fetchOne(db.cachedStatement(sql: "SELECT creator FROM room WHERE id = ?"), arguments: [room.rawValue]) {
+            return creator
         }
         return ([message.from] + message.toList).first { $0.inferredKind == .employee }?.rawValue ?? ""
     }
