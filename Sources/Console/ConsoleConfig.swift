@@ -26,11 +26,39 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     public var lockoutMinutes = 15
     /// The pages' default language: `zh` or `en`.
     public var language = "zh"
+    /// Where alerts, reply-timeout notices and the weekly digest go; without it they wait in the outbox.
+    public var alerts: AlertSettings?
+
+    /// Alert channels. Secrets may be given here or, better, in the environment (see `docs/console.md`).
+    public struct AlertSettings: Sendable, Hashable, Codable {
+        /// WeCom app messages (`message/send`): risk alerts to `toUsers`, notices to the people concerned.
+        public var wecomApp: WeComApp?
+        /// A WeCom group robot's webhook URL (`…/cgi-bin/webhook/send?key=…`).
+        public var robotURL: String?
+        /// A generic JSON webhook, signed with HMAC-SHA256.
+        public var webhook: Webhook?
+        /// The console's public address, for links in notices.
+        public var consoleURL: String?
+
+        public struct WeComApp: Sendable, Hashable, Codable {
+            public var corpID: String
+            public var secret: String
+            public var agentID: Int
+            public var toUsers: [String]
+            /// Default `https://qyapi.weixin.qq.com/cgi-bin/`.
+            public var baseURL: String?
+        }
+
+        public struct Webhook: Sendable, Hashable, Codable {
+            public var url: String
+            public var secret: String
+        }
+    }
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case host, port, data, masterKeyFile, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language
+        case host, port, data, masterKeyFile, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language, alerts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +73,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         lockoutThreshold = try container.decodeIfPresent(Int.self, forKey: .lockoutThreshold) ?? defaults.lockoutThreshold
         lockoutMinutes = try container.decodeIfPresent(Int.self, forKey: .lockoutMinutes) ?? defaults.lockoutMinutes
         language = try container.decodeIfPresent(String.self, forKey: .language) ?? defaults.language
+        alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts)
     }
 
     /// Reads `path` (when given), then applies `CHATLEDGER_HOST`, `_PORT`, `_DATA`, `_MASTER_KEY_FILE`,
@@ -76,6 +105,8 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         if let threshold = try integer("CHATLEDGER_LOCKOUT_THRESHOLD") { config.lockoutThreshold = threshold }
         if let minutes = try integer("CHATLEDGER_LOCKOUT_MINUTES") { config.lockoutMinutes = minutes }
         if let language = environment["CHATLEDGER_LANGUAGE"] { config.language = language }
+        if let secret = environment["CHATLEDGER_WECOM_SECRET"], config.alerts?.wecomApp != nil { config.alerts?.wecomApp?.secret = secret }
+        if let secret = environment["CHATLEDGER_WEBHOOK_SECRET"], config.alerts?.webhook != nil { config.alerts?.webhook?.secret = secret }
         try config.validate()
         return config
     }
@@ -86,6 +117,10 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         guard lockoutThreshold >= 1 else { throw ConsoleConfigError("lockoutThreshold must be at least 1") }
         guard lockoutMinutes >= 1 else { throw ConsoleConfigError("lockoutMinutes must be at least 1") }
         guard ["zh", "en"].contains(language) else { throw ConsoleConfigError("language must be zh or en, not \(language)") }
+        for url in [alerts?.robotURL, alerts?.webhook?.url, alerts?.wecomApp?.baseURL, alerts?.consoleURL].compactMap({ $0 })
+        where URL(string: url)?.scheme == nil {
+            throw ConsoleConfigError("alerts: \(url) is not a URL")
+        }
     }
 }
 

@@ -80,7 +80,13 @@ extension SQLiteArchiveStore {
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let status { conditions.append("status = ?"); arguments.append(status) }
-            if let category { conditions.append("category = ?"); arguments.append(category) }
+            if let category {
+                conditions.append("category = ?")
+                arguments.append(category)
+            } else {
+                // Digests are records of what was sent, not work for the queue; ask for the category to see them.
+                conditions.append("category <> 'weekly-digest'")
+            }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(db, sql: "SELECT * FROM alert \(filter) ORDER BY id DESC LIMIT ?",
                                     arguments: StatementArguments(arguments + [limit])).map(Self.alertRecord)

@@ -169,6 +169,16 @@ def assert_inert(driver, checks, where, expected_texts=()):
         checks.expect(text in page_text, f"{where}: shows {text[:40]!r} as text")
 
 
+def text_of(driver, element_id):
+    """The element's text, read again if the page was replaced under us (a redirect finishing)."""
+    for _ in range(20):
+        try:
+            return driver.find_element(By.ID, element_id).text
+        except WebDriverException:
+            time.sleep(0.25)
+    return driver.find_element(By.ID, element_id).text
+
+
 def screenshot(driver, folder, name):
     if folder:
         os.makedirs(folder, exist_ok=True)
@@ -250,12 +260,12 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "form.actions button").click()
         WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
             lambda d: d.find_element(By.ID, "alert-status").text in ("已解决", "resolved", "Resolved"))
-        status = driver.find_element(By.ID, "alert-status").text
+        status = text_of(driver, "alert-status")
         checks.expect(status in ("已解决", "resolved", "Resolved"), f"alert #{alert_id} is resolved ({status})")
-        checks.expect("已核实并处理 <b>note</b>" in driver.find_element(By.ID, "alert-history").text, "the note is kept, as text")
+        checks.expect("已核实并处理 <b>note</b>" in text_of(driver, "alert-history"), "the note is kept, as text")
 
         driver.get(base + "/audit")
-        audit_text = driver.find_element(By.ID, "audit").text
+        audit_text = text_of(driver, "audit")
         checks.expect("conversation.view" in audit_text and "search" in audit_text and "alert.resolve" in audit_text,
                       "the audit log shows the views, searches and the resolution")
         screenshot(driver, arguments.screenshots, "audit")

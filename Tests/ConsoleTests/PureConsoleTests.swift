@@ -70,6 +70,25 @@ import Testing
         #expect(config.host == "127.0.0.1")
     }
 
+    @Test func alertChannelsAreConfiguredWithSecretsFromTheEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).json")
+        let json = #"{"alerts": {"wecomApp": {"corpID": "ww1", "secret": "in-file", "agentID": 1000002, "toUsers": ["risk"]},"#
+            + #" "robotURL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "webhook": {"url": "https://x.example/h", "secret": "s"}}}"#
+        try Data(json.utf8).write(to: file)
+        let config = try ConsoleConfig.load(path: file.path, environment: ["CHATLEDGER_WECOM_SECRET": "from-env"])
+        #expect(config.alerts?.wecomApp?.secret == "from-env" && config.alerts?.wecomApp?.toUsers == ["risk"])
+        #expect(config.alerts?.webhook?.url == "https://x.example/h")
+        try Data(#"{"alerts": {"robotURL": "not a url"}}"#.utf8).write(to: file)
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: file.path, environment: [:]) }
+    }
+
+    @Test func theDocumentedExampleLoads() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/chatledger.example.json")
+        let config = try ConsoleConfig.load(path: example.path, environment: [:])
+        #expect(config.port == 8080 && config.secureCookies && config.alerts?.wecomApp?.agentID == 1000002)
+    }
+
     @Test func mistakesAreNamed() throws {
         #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_PORT": "eighty"]) }
         #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: "/nonexistent/config.json", environment: [:]) }

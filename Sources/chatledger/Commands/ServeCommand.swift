@@ -1,3 +1,4 @@
+import Alerts
 import ArgumentParser
 import Console
 import Foundation
@@ -35,11 +36,17 @@ struct ServeCommand: AsyncParsableCommand {
         let signingKey = try archive.signingKey()
         let console = ConsoleBootstrap.services(store: store, blobs: try archive.blobStore(store), config: settings, logger: logger)
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin"])
+        let channels = AlertChannelsFromConfig.channels(settings.alerts)
+        let dispatcher = AlertDispatcher(store: store, channels: channels, logger: logger)
         let app = Application(
             router: ConsoleRouter.build(services: console),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ChatLedger"),
             services: [
-                // Notices go through the outbox; a process that pulls from WeCom runs the dispatcher that delivers them.
+                // Alerts, reply-timeout notices and the digest wait in the outbox until a configured channel takes them.
+                ClosureService(name: "alerts") { await dispatcher.run() },
+                ClosureService(name: "weekly-digest") {
+                    await WeeklyDigest.run(store: store, channels: channels.map(\.name).filter { $0 != "wecom-app" }, logger: logger)
+                },
                 ClosureService(name: "reply-timeouts") {
                     await ReplyTimeoutTracker(store: store, channels: ["wecom-app"],
                                               noticesFrom: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000, logger: logger).run()
