@@ -75,7 +75,7 @@ enum ContentRoutes {
             guard let message = try await services.store.message(id: MessageID(rawValue: msgid)),
                   try await mayRead(message, policy: policy, services: services),
                   try await services.store.mediaHashes(of: message.id).contains(sha),
-                  let bytes = try services.blobs?.get(sha) else {
+                  let bytes = try await services.blobs?.get(sha) else {
                 throw HTTPError(.notFound, message: "no attachment \(sha) of a message you may read")
             }
             try await services.audit(policy.principal, "media.download", sha, ["msgid": msgid])

@@ -61,7 +61,7 @@ public struct MediaFetcher: Sendable {
             guard actual == md5.lowercased() else { return failure(.failed, "md5 mismatch after \(bytes.count) bytes") }
         }
         do {
-            let sha = try blobs.put(bytes)
+            let sha = try await blobs.put(bytes)
             return MediaOutcome(messageID: pending.messageID, sdkFileID: reference.sdkFileID, status: .stored,
                                 sha256: sha, size: Int64(bytes.count), error: nil)
         } catch {

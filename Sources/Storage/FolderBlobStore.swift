@@ -4,8 +4,8 @@ import Foundation
 /// Where attachments live: content-addressed by the SHA-256 of their bytes.
 public protocol BlobStore: Sendable {
     /// Stores `bytes` and returns their lowercase hex SHA-256; storing the same bytes twice is a no-op.
-    func put(_ bytes: [UInt8]) throws -> String
-    func get(_ sha256: String) throws -> [UInt8]?
+    func put(_ bytes: [UInt8]) async throws -> String
+    func get(_ sha256: String) async throws -> [UInt8]?
 }
 
 /// Blobs as files under a folder, `ab/cd/abcd…`, sealed with the archive's data keys, written to a
