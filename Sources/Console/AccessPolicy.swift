@@ -8,6 +8,8 @@ public struct AccessPolicy: Sendable {
     public let visibleStaff: Set<String>?
     /// Protected staff this reader is not named for: their conversations stay hidden whatever the scope.
     public let hiddenStaff: Set<String>
+    /// Every employee the directory knows (to tell staff from customers without reading the directory again).
+    public let employees: Set<String>
 
     /// WeCom's root department: a scope holding it covers the whole corp.
     public static let rootDepartment: Int64 = 1
@@ -17,6 +19,7 @@ public struct AccessPolicy: Sendable {
     ///   - protectedStaff: employee → the console users named for them.
     public init(principal: Principal, employeeDepartments: [String: Set<Int64>], protectedStaff: [String: Set<String>]) {
         self.principal = principal
+        employees = Set(employeeDepartments.keys)
         let named = Set(protectedStaff.filter { $0.value.contains(principal.username) }.keys)
         hiddenStaff = Set(protectedStaff.keys).subtracting(named)
         if principal.departments.contains(Self.rootDepartment) {

@@ -93,7 +93,7 @@ enum PageRoutes {
                                             hiddenStaff: policy.hiddenStaff, limit: 50, offset: (pageNumber - 1) * 50)
             let (total, conversations) = try await services.store.conversations(filter)
             let names = try await services.store.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }))
-            let employees = try await employeeIDs(services)
+            let employees = policy.employees
             let items: [[String: Any]] = conversations.map { conversation in
                 let json = ConversationJSON(conversation, names: names)
                 return ["href": "/conversations/" + MessagePresenter.path(conversation.id), "title": json.title,
@@ -286,15 +286,11 @@ enum PageRoutes {
         a.time.milliseconds != b.time.milliseconds ? a.time.milliseconds < b.time.milliseconds : a.seq < b.seq
     }
 
-    static func employeeIDs(_ services: ConsoleServices) async throws -> Set<String> {
-        Set(try await services.store.employeeDepartments().keys)
-    }
-
     static func presenter(for messages: [StoredMessage], policy: AccessPolicy, frame: PageRenderer.Frame,
                           services: ConsoleServices) async throws -> MessagePresenter {
         var ids = Set(messages.map(\.from.rawValue))
         for message in messages { ids.formUnion(message.toList.map(\.rawValue)) }
-        return MessagePresenter(names: try await services.store.partyNames(ids), employees: try await employeeIDs(services),
+        return MessagePresenter(names: try await services.store.partyNames(ids), employees: policy.employees,
                                 maskPII: policy.masksPII, t: frame.t)
     }
 

@@ -75,8 +75,7 @@ enum ReportRoutes {
         guard since < until else { throw HTTPError(.badRequest, message: "since must be before until") }
         var scope = policy.visibleStaff
         if !policy.hiddenStaff.isEmpty {
-            let everyone = Set(try await services.store.employeeDepartments().keys)
-            scope = (scope ?? everyone).subtracting(policy.hiddenStaff)
+            scope = (scope ?? policy.employees).subtracting(policy.hiddenStaff)
         }
         return try await InsightReport.build(store: services.store, since: Int64(since.timeIntervalSince1970 * 1000),
                                              until: Int64(until.timeIntervalSince1970 * 1000), department: try query.int64("department"),

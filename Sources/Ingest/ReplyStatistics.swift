@@ -29,7 +29,7 @@ public struct ReplyStatistics: Sendable, Codable {
         // The first wait of each conversation and (local) day.
         var firstOfDay: [String: StoredWait] = [:]
         for wait in waits {
-            let key = wait.conversation + "#" + String(calendar.localDayNumber(of: wait.waitingSince))
+            let key = wait.conversation + "#" + String(calendar.localDay(of: wait.waitingSince))
             if firstOfDay[key].map({ wait.waitingSince < $0.waitingSince }) ?? true { firstOfDay[key] = wait }
         }
         let firsts = Set(firstOfDay.values.map(\.customerMsgid))
@@ -79,14 +79,5 @@ extension ReplyStatistics {
         departments = byDepartment.map { row($0.key, $0.value, overdue: overdueByDepartment[$0.key] ?? 0) }.sorted { $0.key < $1.key }
         self.since = since
         self.until = until
-    }
-}
-
-extension BusinessCalendar {
-    /// The local day number (days since 1970-01-01 in the calendar's zone) of a moment.
-    public func localDayNumber(of moment: Int64) -> Int64 {
-        let offset = Int64((TimeZone(identifier: timeZone) ?? .current).secondsFromGMT(for: Date(timeIntervalSince1970: Double(moment) / 1000))) * 1000
-        let local = moment + offset
-        return local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
     }
 }

@@ -50,12 +50,10 @@ public actor ReplyTimeoutTracker {
         try await recomputeDirty()
         var sent = 0
         for (msgid, notice) in queue.popDue(now: clock()) {
-            guard try await store.sendNotice(notice, forWait: msgid, channels: channels, noticesFrom: noticesFrom) else { continue }
+            guard let wait = try await store.sendNotice(notice, forWait: msgid, channels: channels, noticesFrom: noticesFrom) else { continue }
             sent += 1
             logger.info("chatledger.sla.notice", metadata: ["chatledger.sla.kind": "\(notice.rawValue)", "chatledger.sla.wait": "\(msgid)"])
-            if notice == .reminder, let wait = try await store.pendingWaits().first(where: { $0.customerMsgid == msgid }) {
-                queue.push((msgid, .escalation), due: wait.escalationDue)
-            }
+            if notice == .reminder { queue.push((msgid, .escalation), due: wait.escalationDue) }
         }
         return sent
     }

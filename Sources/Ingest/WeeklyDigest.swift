@@ -26,7 +26,7 @@ public enum WeeklyDigest {
     /// The text: violations and who leads them, customer messages and the busiest slot, top issues, reply
     /// rate, negative share.
     public static func text(_ report: InsightReport) -> String {
-        let start = CivilTimeText.date(report.since), end = CivilTimeText.date(report.until - 1)
+        let start = InsightReport.day(report.since), end = InsightReport.day(report.until - 1)
         let violations = report.violations.byEmployee.reduce(0) { $0 + $1.total }
         var lines = ["【ChatLedger 周报 \(start) – \(end)】"]
         lines.append("违规 \(violations) 次" + (report.violations.byEmployee.first.map { "，最多：\($0.name) \($0.total) 次" } ?? "") + "。")
@@ -65,8 +65,4 @@ public enum WeeklyDigest {
             try? await Task.sleep(for: interval)
         }
     }
-}
-
-enum CivilTimeText {
-    static func date(_ milliseconds: Int64) -> String { InsightReport.day(milliseconds) }
 }

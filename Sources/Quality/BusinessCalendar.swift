@@ -120,7 +120,8 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(moment) / 1000))) * 1000
     }
 
-    func localDay(of moment: Int64) -> Int64 {
+    /// The local day number (days since 1970-01-01 in the calendar's zone) of a moment.
+    public func localDay(of moment: Int64) -> Int64 {
         let local = moment + offsetMilliseconds(at: moment)
         return local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
     }

@@ -177,18 +177,18 @@ extension SQLiteArchiveStore {
     /// Sends a notice exactly once: in one transaction, checks the wait is still unanswered and the notice
     /// due and unsent, marks it sent, and queues an alert (`reply-timeout`) for `channels` addressed to the
     /// employee (reminder) or the escalation list.
-    /// - Returns: whether it was sent now.
-    @discardableResult
     /// - Parameter noticesFrom: waits that began earlier get no notice (history archived before the tracker ran).
-    public func sendNotice(_ notice: ReplyNotice, forWait customerMsgid: String, channels: [String], noticesFrom: Int64 = .min) async throws -> Bool {
+    /// - Returns: the wait when the notice was sent now (its escalation is scheduled from it), else nil.
+    @discardableResult
+    public func sendNotice(_ notice: ReplyNotice, forWait customerMsgid: String, channels: [String], noticesFrom: Int64 = .min) async throws -> StoredWait? {
         let now = clock().milliseconds
-        return try await pool.write { db in
+        return try await pool.write { db -> StoredWait? in
             let due = notice == .reminder ? "reminder_due" : "escalation_due"
             let sent = notice == .reminder ? "reminder_sent_at" : "escalation_sent_at"
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT * FROM sla_wait WHERE customer_msgid = ? AND reply_msgid IS NULL AND \(sent) IS NULL AND \(due) <= ?
                   AND waiting_since >= ?
-                """, arguments: [customerMsgid, now, noticesFrom]) else { return false }
+                """, arguments: [customerMsgid, now, noticesFrom]) else { return nil }
             let wait = Self.storedWait(row)
             try db.execute(sql: "UPDATE sla_wait SET \(sent) = ? WHERE customer_msgid = ?", arguments: [now, customerMsgid])
             let severity = notice == .reminder ? "medium" : "high"
@@ -205,7 +205,7 @@ extension SQLiteArchiveStore {
                     INSERT INTO alert_outbox (alert_id, channel, created_at, next_attempt_at, recipients) VALUES (?, ?, ?, ?, ?)
                     """, arguments: [alertID, channel, now, now, JSONText.array(recipients)])
             }
-            return true
+            return wait
         }
     }
 
