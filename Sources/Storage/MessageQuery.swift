@@ -39,4 +39,10 @@ public struct MessagePage: Sendable {
     /// `true` when more than ``MessageQuery/countLimit`` matched and ``total`` is that limit.
     public var totalIsLowerBound: Bool
     public var messages: [StoredMessage]
+
+    package init(total: Int, totalIsLowerBound: Bool, messages: [StoredMessage]) {
+        self.total = total
+        self.totalIsLowerBound = totalIsLowerBound
+        self.messages = messages
+    }
 }

@@ -62,6 +62,9 @@ public struct S3Signer: Sendable {
 
     static func encodePath(_ path: String) -> String { encode(path, keepSlash: true) }
 
+    /// An object key as it appears in a request path.
+    public static func encodeKey(_ key: String) -> String { encodePath(key) }
+
     static func canonicalQuery(_ url: URL) -> String {
         guard let items = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems else { return "" }
         return items.map { (encode($0.name, keepSlash: false), encode($0.value ?? "", keepSlash: false)) }

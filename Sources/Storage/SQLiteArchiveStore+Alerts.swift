@@ -18,6 +18,24 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     public var updatedAt: Int64
     /// The text to announce instead of one made from the fields (the weekly digest); only on outbox items.
     public var message: String? = nil
+
+    package init(id: Int64, conversation: String?, category: String, severity: String, status: String, assignee: String?,
+                 sender: String, firstMsgtime: Int64, lastMsgtime: Int64, hitCount: Int, createdAt: Int64, updatedAt: Int64,
+                 message: String? = nil) {
+        self.id = id
+        self.conversation = conversation
+        self.category = category
+        self.severity = severity
+        self.status = status
+        self.assignee = assignee
+        self.sender = sender
+        self.firstMsgtime = firstMsgtime
+        self.lastMsgtime = lastMsgtime
+        self.hitCount = hitCount
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.message = message
+    }
 }
 
 /// One hit of an alert, with the matched text read from the unsealed message.
@@ -72,6 +90,14 @@ public struct OutboxItem: Sendable, Hashable {
     public var alert: AlertRecord
     /// Particular people to notify (reply-timeout reminders); nil: the channel's standing recipients.
     public var recipients: [String]?
+
+    package init(id: Int64, channel: String, attempts: Int, alert: AlertRecord, recipients: [String]?) {
+        self.id = id
+        self.channel = channel
+        self.attempts = attempts
+        self.alert = alert
+        self.recipients = recipients
+    }
 }
 
 extension SQLiteArchiveStore {

@@ -44,6 +44,12 @@ public struct StoredAuditEvent: Sendable, Hashable {
     public var id: Int64
     public var leafIndex: UInt64
     public var event: AuditEvent
+
+    package init(id: Int64, leafIndex: UInt64, event: AuditEvent) {
+        self.id = id
+        self.leafIndex = leafIndex
+        self.event = event
+    }
 }
 
 /// Which audit events to list.

@@ -192,32 +192,6 @@ public final class SQLiteArchiveStore: ArchiveStore {
         return ([message.from] + message.toList).first { $0.inferredKind == .employee }?.rawValue ?? ""
     }
 
-    /// A conversation's first and last message time and message count within one batch.
-    struct ConversationDelta {
-        var room: String?
-        var partyA: String?
-        var partyB: String?
-        var first: Int64
-        var last: Int64
-        var count = 0
-
-        init(_ message: ChatMessage) {
-            room = message.room?.rawValue
-            if message.room == nil {
-                let pair = [message.from.rawValue, message.toList.first?.rawValue ?? ""].sorted()
-                (partyA, partyB) = (pair[0], pair[1])
-            }
-            first = message.time.milliseconds
-            last = message.time.milliseconds
-        }
-
-        mutating func add(_ message: ChatMessage) {
-            first = min(first, message.time.milliseconds)
-            last = max(last, message.time.milliseconds)
-            count += 1
-        }
-    }
-
     /// Inserts one message and its side facts; `false` when the msgid was already stored.
     private static func insert(_ message: ChatMessage, recalledBy: String?, leafIndex: UInt64, archivedAt now: Int64,
                                sealer: Sealer, hasher: SearchTokenHasher, db: Database) throws -> Bool {

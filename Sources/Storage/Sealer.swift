@@ -7,11 +7,11 @@ import Foundation
 /// The associated data binds a sealed value to its place (a msgid, a blob hash), so a value copied
 /// into another row does not open there.
 public struct Sealer: Sendable {
-    let keys: [UInt32: SymmetricKey]
-    let activeKeyID: UInt32
+    package let keys: [UInt32: SymmetricKey]
+    package let activeKeyID: UInt32
     private let cleartext: Bool
 
-    init(keys: [UInt32: SymmetricKey], activeKeyID: UInt32) {
+    package init(keys: [UInt32: SymmetricKey], activeKeyID: UInt32) {
         self.keys = keys
         self.activeKeyID = activeKeyID
         cleartext = false
@@ -50,12 +50,12 @@ public struct Sealer: Sendable {
     }
 
     /// Wraps a data key under the master key.
-    static func wrap(_ dataKey: SymmetricKey, id: UInt32, master: MasterKey) throws -> [UInt8] {
+    package static func wrap(_ dataKey: SymmetricKey, id: UInt32, master: MasterKey) throws -> [UInt8] {
         let box = try AES.GCM.seal(dataKey.withUnsafeBytes { Array($0) }, using: master.key, authenticating: Array("chatledger data key \(id)".utf8))
         return Array(box.combined!)
     }
 
-    static func unwrap(_ wrapped: [UInt8], id: UInt32, master: MasterKey) throws -> SymmetricKey {
+    package static func unwrap(_ wrapped: [UInt8], id: UInt32, master: MasterKey) throws -> SymmetricKey {
         let box = try AES.GCM.SealedBox(combined: wrapped)
         return SymmetricKey(data: try AES.GCM.open(box, using: master.key, authenticating: Array("chatledger data key \(id)".utf8)))
     }

@@ -3,34 +3,34 @@ import GRDB
 import TextKit
 
 /// Writes a message into the search index as keyed-hash tokens: its text, and who took part.
-enum SearchIndexWriter {
+package enum SearchIndexWriter {
     /// What a message is indexed under besides its text.
-    struct Participants {
+    package struct Participants {
         var parties: [String]
         var room: String?
         var conversation: String?
 
-        init(_ message: ChatMessage) {
+        package init(_ message: ChatMessage) {
             parties = [message.from.rawValue] + message.toList.map(\.rawValue)
             room = message.room?.rawValue
             conversation = message.conversation?.rawValue
         }
 
-        init(parties: [String], room: String?, conversation: String?) {
+        package init(parties: [String], room: String?, conversation: String?) {
             self.parties = parties
             self.room = room
             self.conversation = conversation
         }
 
-        var tokens: [String] {
+        package var tokens: [String] {
             Array(Set(parties)).sorted().map(SearchIndexWriter.partyToken) + (room.map { [SearchIndexWriter.roomToken($0)] } ?? [])
                 + (conversation.map { [SearchIndexWriter.conversationToken($0)] } ?? [])
         }
     }
 
-    static func partyToken(_ id: String) -> String { "p:" + id }
-    static func roomToken(_ id: String) -> String { "r:" + id }
-    static func conversationToken(_ id: String) -> String { "c:" + id }
+    package static func partyToken(_ id: String) -> String { "p:" + id }
+    package static func roomToken(_ id: String) -> String { "r:" + id }
+    package static func conversationToken(_ id: String) -> String { "c:" + id }
 
     static func add(rowID: Int64, text: String, participants: Participants, hasher: SearchTokenHasher, db: Database) throws {
         let tokens = SearchTokenizer.document(text)

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// SipHash-2-4 (fast, keyed, 64-bit) under a key derived from the archive's first data key; the output is
 /// written in base32 (a–z, 2–7) so FTS5's default tokenizer keeps each hash as one token.
-struct SearchTokenHasher: Sendable {
+package struct SearchTokenHasher: Sendable {
     let k0: UInt64
     let k1: UInt64
 
@@ -16,13 +16,13 @@ struct SearchTokenHasher: Sendable {
     }
 
     /// The index key of an archive: HMAC-SHA256(first data key, label), first 16 bytes.
-    static func derive(from dataKey: SymmetricKey) -> SearchTokenHasher {
+    package static func derive(from dataKey: SymmetricKey) -> SearchTokenHasher {
         SearchTokenHasher(key: Array(HMAC<SHA256>.authenticationCode(for: Data("chatledger search index v1".utf8), using: dataKey).prefix(16)))
     }
 
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
-    func token(_ text: String) -> String {
+    package func token(_ text: String) -> String {
         var value = hash(Array(text.utf8))
         var out = [UInt8](repeating: 0, count: 13)
         for index in stride(from: 12, through: 0, by: -1) {
@@ -32,7 +32,7 @@ struct SearchTokenHasher: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    func tokens(_ texts: [String]) -> String { texts.map(token).joined(separator: " ") }
+    package func tokens(_ texts: [String]) -> String { texts.map(token).joined(separator: " ") }
 
     /// SipHash-2-4.
     func hash(_ message: [UInt8]) -> UInt64 {

@@ -1,0 +1,312 @@
+import ArchiveModel
+import Foundation
+import Ledger
+import Logging
+import NIOCore
+import PostgresNIO
+import Storage
+
+/// A message with everything that does not need the database already computed: sealed columns and tokens.
+struct PreparedMessage: Sendable {
+    var message: ChatMessage
+    var body: ByteBuffer
+    var text: ByteBuffer
+    var tokens: String
+
+    init(_ message: ChatMessage, sealer: Sealer, hasher: SearchTokenHasher) throws {
+        self.message = message
+        let id = message.id.rawValue
+        body = ByteBuffer(bytes: try sealer.seal(message.raw, context: SealContext.body(id)))
+        text = ByteBuffer(bytes: try sealer.seal(Array(message.searchableText.utf8), context: SealContext.text(id)))
+        tokens = SearchVector.document(text: message.searchableText, participants: SearchIndexWriter.Participants(message), hasher: hasher)
+    }
+}
+
+extension PostgresArchiveStore {
+    public func cursor(source: String) async throws -> UInt64 {
+        try await connection { connection in
+            try await connection.query("SELECT seq FROM source_cursor WHERE source = \(source)", logger: logger)
+                .decode(Int64.self).first { _ in true }.map { UInt64($0) } ?? 0
+        }
+    }
+
+    public func commit(_ batch: IngestBatch) async throws -> CommitSummary {
+        let now = clock().milliseconds
+        let prepared = try prepare(batch.messages)
+        let (summary, months) = try await transaction { connection in
+            try await fence.check(connection, logger: logger)
+            var summary = CommitSummary()
+            let months: Set<PartitionMonth>
+            (summary.inserted, summary.duplicates, months) = try await insert(prepared, archivedAt: now, connection)
+            if !batch.riskHits.isEmpty {
+                try await PostgresAlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
+                                                     channels: batch.alertChannels, now: now, connection: connection, logger: logger)
+            }
+            for failure in batch.quarantined {
+                try await quarantine(failure, source: batch.source, now: now, connection)
+                summary.quarantined += 1
+            }
+            for gap in batch.gaps {
+                try await connection.query("""
+                    INSERT INTO seq_gap (source, after_seq, before_seq, detected_at)
+                    VALUES (\(batch.source), \(Int64(gap.after)), \(Int64(gap.before)), \(now)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            if let cursor = batch.cursor {
+                try await connection.query("""
+                    INSERT INTO source_cursor (source, seq, updated_at) VALUES (\(batch.source), \(Int64(cursor)), \(now))
+                    ON CONFLICT (source) DO UPDATE SET seq = greatest(source_cursor.seq, excluded.seq), updated_at = excluded.updated_at
+                    """, logger: logger)
+            }
+            return (summary, months)
+        }
+        months.forEach { partitions.insert($0.tableName) }
+        return summary
+    }
+
+    /// Seals and tokenizes on every core before the transaction opens, so the ledger lock is held briefly.
+    func prepare(_ messages: [ChatMessage]) throws -> [PreparedMessage] {
+        let sealer = self.sealer
+        let hasher = tokenHasher
+        let results = ParallelResults<PreparedMessage>(count: messages.count)
+        DispatchQueue.concurrentPerform(iterations: messages.count) { index in
+            results.set(index, Result { try PreparedMessage(messages[index], sealer: sealer, hasher: hasher) })
+        }
+        return try results.values.map { try $0.get() }
+    }
+
+    /// Inserts messages whose msgid is not stored yet, with their ledger leaves, attachments, recalls, consents and
+    /// conversation counters: a fixed number of statements per batch, whatever its size.
+    func insert(_ prepared: [PreparedMessage], archivedAt now: Int64,
+                _ connection: PostgresConnection) async throws -> (inserted: Int, duplicates: Int, months: Set<PartitionMonth>) {
+        let ids = prepared.map(\.message.id.rawValue)
+        var stored = Set<String>()
+        for try await id in try await connection.query("SELECT msgid FROM message_key WHERE msgid = ANY(\(ids)::text[])", logger: logger)
+            .decode(String.self) { stored.insert(id) }
+        // A recall can be archived before the message it recalls; the revoke record remembers its target.
+        var recalledBy: [String: String] = [:]
+        for item in prepared {
+            if case .revoke(let target) = item.message.content { recalledBy[target.rawValue] = item.message.id.rawValue }
+        }
+        for try await (target, id) in try await connection.query("""
+            SELECT recall_target, msgid FROM message WHERE recall_target = ANY(\(ids)::text[])
+            """, logger: logger).decode((String, String).self) { recalledBy[target] = id }
+
+        var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
+        var rows = MessageColumns()
+        var media = MediaColumns()
+        var recalls: (target: [String], by: [String]) = ([], [])
+        var conversations: [String: ConversationDelta] = [:]
+        var consents: [(userID: String, externalUserID: String, agreed: Bool, at: Int64)] = []
+        var months = Set<PartitionMonth>()
+        for item in prepared where stored.insert(item.message.id.rawValue).inserted {
+            let message = item.message
+            let leaf = ledger.append(kind: "message", ref: message.id.rawValue,
+                                     leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw))
+            rows.append(item, leafIndex: Int64(leaf), recalledBy: recalledBy[message.id.rawValue], archivedAt: now)
+            months.insert(PartitionMonth(milliseconds: message.time.milliseconds))
+            if let conversation = message.conversation {
+                conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
+            }
+            switch message.content {
+            case .revoke(let target):
+                recalls.target.append(target.rawValue)
+                recalls.by.append(message.id.rawValue)
+            case .agree(let consent), .disagree(let consent):
+                let agreed: Bool = if case .agree = message.content { true } else { false }
+                consents.append((message.toList.first?.rawValue ?? message.from.rawValue, consent.externalUserID.rawValue, agreed,
+                                 (consent.time ?? message.time).milliseconds))
+            default:
+                break
+            }
+            for reference in message.content.mediaReferences where !reference.sdkFileID.isEmpty {
+                media.append(msgid: message.id.rawValue, reference)
+            }
+        }
+        guard !rows.leafIndex.isEmpty else { return (0, prepared.count, []) }
+        try await createPartitions(months, connection)
+        try await rows.insert(connection, logger: logger)
+        try await ledger.flush(connection, logger: logger)
+        try await media.insert(connection, logger: logger)
+        if !recalls.target.isEmpty {
+            try await connection.query("""
+                UPDATE message SET recalled_by = r.by
+                FROM unnest(\(recalls.target)::text[], \(recalls.by)::text[]) AS r(target, by)
+                WHERE message.msgid = r.target
+                """, logger: logger)
+        }
+        for consent in consents {
+            try await connection.query("""
+                INSERT INTO consent (userid, external_userid, agreed, changed_at)
+                VALUES (\(consent.userID), \(consent.externalUserID), \(consent.agreed), \(consent.at))
+                ON CONFLICT (userid, external_userid) DO UPDATE SET agreed = excluded.agreed, changed_at = excluded.changed_at
+                WHERE coalesce(consent.changed_at, 0) <= coalesce(excluded.changed_at, 0)
+                """, logger: logger)
+        }
+        try await upsert(conversations, connection)
+        return (rows.leafIndex.count, prepared.count - rows.leafIndex.count, months)
+    }
+
+    private func upsert(_ conversations: [String: ConversationDelta], _ connection: PostgresConnection) async throws {
+        guard !conversations.isEmpty else { return }
+        let ids = Array(conversations.keys)
+        let deltas = ids.map { conversations[$0]! }
+        try await connection.query("""
+            INSERT INTO conversation (id, roomid, party_a, party_b, first_msgtime, last_msgtime, message_count)
+            SELECT id, nullif(roomid, ''), nullif(party_a, ''), nullif(party_b, ''), first, last, count
+            FROM unnest(\(ids)::text[], \(deltas.map { $0.room ?? "" })::text[], \(deltas.map { $0.partyA ?? "" })::text[],
+                        \(deltas.map { $0.partyB ?? "" })::text[], \(deltas.map(\.first))::bigint[], \(deltas.map(\.last))::bigint[],
+                        \(deltas.map { Int64($0.count) })::bigint[]) AS d(id, roomid, party_a, party_b, first, last, count)
+            ON CONFLICT (id) DO UPDATE SET
+                first_msgtime = least(conversation.first_msgtime, excluded.first_msgtime),
+                last_msgtime = greatest(conversation.last_msgtime, excluded.last_msgtime),
+                message_count = conversation.message_count + excluded.message_count
+            """, logger: logger)
+    }
+
+    /// Creates the month partitions a batch needs (inside its transaction: a rolled-back batch leaves none behind).
+    private func createPartitions(_ months: Set<PartitionMonth>, _ connection: PostgresConnection) async throws {
+        for month in months where !partitions.contains(month.tableName) {
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(month.tableName) PARTITION OF message FOR VALUES FROM (\(month.start)) TO (\(month.end))
+                """), logger: logger)
+        }
+    }
+
+    func quarantine(_ failure: QuarantineFailure, source: String, now: Int64, _ connection: PostgresConnection) async throws {
+        let digest = FolderBlobStore.sha256Hex(failure.payload)
+        let sealed = ByteBuffer(bytes: try sealer.seal(failure.payload, context: SealContext.quarantine(digest)))
+        try await connection.query("""
+            INSERT INTO quarantine (source, seq, msgid, kind, reason_code, reason, payload, payload_sha256, first_seen, last_tried)
+            VALUES (\(source), \(failure.seq.map { Int64($0) }), \(failure.msgid), \(failure.kind.rawValue), \(failure.reasonCode),
+                    \(failure.reason), \(sealed), \(digest), \(now), \(now))
+            ON CONFLICT (source, payload_sha256) DO UPDATE SET
+                reason_code = excluded.reason_code, reason = excluded.reason, last_tried = excluded.last_tried,
+                attempts = quarantine.attempts + 1, resolved_at = NULL
+            """, logger: logger)
+    }
+}
+
+/// The month partition of `message` a message time falls in (UTC).
+struct PartitionMonth: Hashable, Sendable {
+    var year: Int
+    var month: Int
+
+    init(milliseconds: Int64) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        year = parts.year!
+        month = parts.month!
+    }
+
+    var tableName: String { String(format: "message_y%04dm%02d", year, month) }
+    var start: Int64 { Self.milliseconds(year: year, month: month) }
+    var end: Int64 { month == 12 ? Self.milliseconds(year: year + 1, month: 1) : Self.milliseconds(year: year, month: month + 1) }
+
+    private static func milliseconds(year: Int, month: Int) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let date = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
+        return Int64(date.timeIntervalSince1970 * 1000)
+    }
+}
+
+/// The columns of new `message` rows, written with one `unnest` insert.
+struct MessageColumns {
+    var leafIndex: [Int64] = []
+    var msgid: [String] = []
+    var seq: [Int64] = []
+    var action: [String] = []
+    var sender: [String] = []
+    /// Recipients as a JSON array: unnest cannot take an array of arrays.
+    var tolist: [String] = []
+    var roomid: [String] = []
+    var conversation: [String] = []
+    var msgtime: [Int64] = []
+    var msgtype: [String] = []
+    var body: [ByteBuffer] = []
+    var text: [ByteBuffer] = []
+    var recallTarget: [String] = []
+    var recalledBy: [String] = []
+    var archivedAt: [Int64] = []
+    var fileExt: [String] = []
+    var hasMedia: [Bool] = []
+    var tokens: [String] = []
+
+    mutating func append(_ item: PreparedMessage, leafIndex: Int64, recalledBy by: String?, archivedAt now: Int64) {
+        let message = item.message
+        self.leafIndex.append(leafIndex)
+        msgid.append(message.id.rawValue)
+        seq.append(Int64(message.seq))
+        action.append(message.action.rawValue)
+        sender.append(message.from.rawValue)
+        tolist.append(String(decoding: (try? JSONEncoder().encode(message.toList.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self))
+        roomid.append(message.room?.rawValue ?? "")
+        conversation.append(message.conversation?.rawValue ?? "")
+        msgtime.append(message.time.milliseconds)
+        msgtype.append(message.msgtype)
+        body.append(item.body)
+        text.append(item.text)
+        if case .revoke(let target) = message.content { recallTarget.append(target.rawValue) } else { recallTarget.append("") }
+        recalledBy.append(by ?? "")
+        archivedAt.append(now)
+        fileExt.append(message.content.fileExtension ?? "")
+        hasMedia.append(!message.content.mediaReferences.isEmpty)
+        tokens.append(item.tokens)
+    }
+
+    func insert(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO message_key (msgid, msgtime, leaf_index)
+            SELECT * FROM unnest(\(msgid)::text[], \(msgtime)::bigint[], \(leafIndex)::bigint[])
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO message (leaf_index, msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype, body, text,
+                                 recall_target, recalled_by, archived_at, file_ext, has_media, tokens)
+            SELECT leaf_index, msgid, seq, action, sender, ARRAY(SELECT json_array_elements_text(tolist::json)),
+                   nullif(roomid, ''), nullif(conversation, ''), msgtime, msgtype, body, text,
+                   nullif(recall_target, ''), nullif(recalled_by, ''), archived_at, nullif(file_ext, ''), has_media, tokens::tsvector
+            FROM unnest(\(leafIndex)::bigint[], \(msgid)::text[], \(seq)::bigint[], \(action)::text[], \(sender)::text[],
+                        \(tolist)::text[], \(roomid)::text[], \(conversation)::text[], \(msgtime)::bigint[], \(msgtype)::text[],
+                        \(body)::bytea[], \(text)::bytea[], \(recallTarget)::text[], \(recalledBy)::text[], \(archivedAt)::bigint[],
+                        \(fileExt)::text[], \(hasMedia)::boolean[], \(tokens)::text[])
+                AS m(leaf_index, msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype, body, text,
+                     recall_target, recalled_by, archived_at, file_ext, has_media, tokens)
+            """, logger: logger)
+    }
+}
+
+/// Attachment references of new messages.
+struct MediaColumns {
+    var msgid: [String] = []
+    var sdkFileID: [String] = []
+    var md5: [String] = []
+    var size: [Int64] = []
+
+    mutating func append(msgid id: String, _ reference: MediaReference) {
+        msgid.append(id)
+        sdkFileID.append(reference.sdkFileID)
+        md5.append(reference.md5 ?? "")
+        size.append(reference.size ?? -1)
+    }
+
+    func insert(_ connection: PostgresConnection, logger: Logger) async throws {
+        guard !msgid.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO message_media (msgid, sdkfileid, md5, expected_size)
+            SELECT msgid, sdkfileid, nullif(md5, ''), nullif(size, -1)
+            FROM unnest(\(msgid)::text[], \(sdkFileID)::text[], \(md5)::text[], \(size)::bigint[]) AS x(msgid, sdkfileid, md5, size)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+}
+
+/// Results written by concurrent workers, each to its own slot.
+final class ParallelResults<Value: Sendable>: @unchecked Sendable {
+    private var storage: [Result<Value, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<Value, any Error>) { lock.withLock { storage[index] = value } }
+    var values: [Result<Value, any Error>] { lock.withLock { storage.map { $0! } } }
+}

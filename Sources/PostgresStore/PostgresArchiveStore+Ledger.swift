@@ -1,0 +1,245 @@
+import ArchiveModel
+import Crypto
+import Foundation
+import Ledger
+import NIOCore
+import PostgresNIO
+import Storage
+
+extension PostgresArchiveStore {
+    /// Number of leaves in the log.
+    public func treeSize() async throws -> UInt64 {
+        try await connection { connection in try await Self.treeSize(connection, logger: logger) }
+    }
+
+    static func treeSize(_ connection: PostgresConnection, logger: Logger) async throws -> UInt64 {
+        UInt64(try await connection.query("SELECT coalesce(max(idx) + 1, 0)::bigint FROM ledger_leaf", logger: logger)
+            .decode(Int64.self).first { _ in true } ?? 0)
+    }
+
+    /// Signs and stores a checkpoint if leaves were added since the last one (under the ledger lock, so two
+    /// processes never sign the same size twice). - Returns: the new checkpoint, or nil when nothing changed.
+    @discardableResult
+    public func writeCheckpoint(signingKey: Curve25519.Signing.PrivateKey,
+                                timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)? = nil) async throws -> Checkpoint? {
+        let now = clock().milliseconds
+        let origin = self.origin
+        let draft: Checkpoint? = try await transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.ledgerLock))", logger: logger)
+            let size = try await Self.treeSize(connection, logger: logger)
+            let last = try await connection.query("SELECT tree_size FROM checkpoint ORDER BY id DESC LIMIT 1", logger: logger)
+                .decode(Int64.self).first { _ in true }
+            guard size > 0, last.map({ UInt64($0) < size }) ?? true else { return nil }
+            let root = try await PostgresNodes.withNodes(connection, logger: logger) { node in try MerkleProofs.root(size: size, node: node) }
+            let checkpoint = try Checkpoint.sign(origin: origin, treeSize: size, root: root, timeMilliseconds: now, key: signingKey)
+            try await connection.query("""
+                INSERT INTO checkpoint (origin, tree_size, root, time_ms, signature, key_id)
+                VALUES (\(origin), \(Int64(size)), \(ByteBuffer(bytes: root.bytes)), \(now), \(ByteBuffer(bytes: checkpoint.signature)),
+                        \(SigningKeyFormat.keyID(signingKey.publicKey)))
+                """, logger: logger)
+            return checkpoint
+        }
+        guard var checkpoint = draft, let timestamp else { return draft }
+        if let token = try await timestamp(Array(SHA256.hash(data: checkpoint.note))) {
+            checkpoint.timestampToken = token
+            let (size, time) = (Int64(checkpoint.treeSize), checkpoint.timeMilliseconds)
+            _ = try await connection { connection in
+                try await connection.query("""
+                    UPDATE checkpoint SET tsa_token = \(ByteBuffer(bytes: token)) WHERE tree_size = \(size) AND time_ms = \(time)
+                    """, logger: logger)
+            }
+        }
+        return checkpoint
+    }
+
+    /// Every checkpoint, oldest first.
+    public func checkpoints() async throws -> [Checkpoint] {
+        try await connection { connection in try await Self.checkpoints(connection, logger: logger) }
+    }
+
+    static func checkpoints(_ connection: PostgresConnection, logger: Logger) async throws -> [Checkpoint] {
+        var checkpoints: [Checkpoint] = []
+        for try await (origin, size, root, time, signature, token) in try await connection.query("""
+            SELECT origin, tree_size, root, time_ms, signature, tsa_token FROM checkpoint ORDER BY id
+            """, logger: logger).decode((String, Int64, ByteBuffer, Int64, ByteBuffer, ByteBuffer?).self) {
+            let rootBytes = Array(buffer: root)
+            checkpoints.append(Checkpoint(origin: origin, treeSize: UInt64(size),
+                                          root: MerkleHash(bytes: rootBytes.count == 32 ? rootBytes : [UInt8](repeating: 0, count: 32)),
+                                          timeMilliseconds: time, signature: Array(buffer: signature),
+                                          timestampToken: token.map { Array(buffer: $0) }))
+        }
+        return checkpoints
+    }
+
+    /// Everything an outside verifier needs to check that a message is in the log.
+    public func inclusionProof(msgid: String) async throws -> InclusionProofBundle {
+        try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            guard let message = try await storedMessages(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.messageColumns) FROM message_key k JOIN message m ON m.msgid = k.msgid AND m.msgtime = k.msgtime
+                WHERE k.msgid = $1
+                """, binds: binds(msgid)), connection).first else {
+                throw StorageError("no message \(msgid) in this archive")
+            }
+            let leaf = LeafEncoding.message(seq: message.seq, msgid: msgid, raw: message.raw)
+            guard let checkpoint = try await Self.checkpoints(connection, logger: logger).last, checkpoint.treeSize > message.leafIndex else {
+                throw StorageError("no checkpoint covers message \(msgid) yet; checkpoints follow new messages within seconds, try again")
+            }
+            let proof = try await PostgresNodes.withNodes(connection, logger: logger) { node in
+                try MerkleProofs.inclusionProof(index: message.leafIndex, size: checkpoint.treeSize, node: node)
+            }
+            return InclusionProofBundle(leafIndex: message.leafIndex, leaf: leaf, proof: proof, checkpoint: checkpoint)
+        }
+    }
+
+    /// Re-derives the ledger from the stored records and checks every node, checkpoint and blob — the same walk as
+    /// the embedded archive's, over one REPEATABLE READ snapshot.
+    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?,
+                       progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> VerifyReport {
+        let started = Date()
+        let sealer = self.sealer
+        var report = try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            let total = Int(try await Self.treeSize(connection, logger: logger))
+            var walk = LedgerWalk(checkpoints: try await Self.checkpoints(connection, logger: logger), sealer: sealer)
+            var next: UInt64 = 0
+            while true {
+                let rows = try await leafPage(after: next, limit: LedgerWalk.pageSize, connection)
+                if rows.isEmpty { break }
+                let nodes = try await nodesCompleted(by: rows.first!.index...rows.last!.index, connection)
+                if let failure = walk.check(rows, storedNode: { nodes[PostgresNodes.Coordinate(level: $0, index: $1)] }) {
+                    return walk.report(failure: failure)
+                }
+                next = rows.last!.index + 1
+                progress(walk.records, total)
+            }
+            if let orphan = try await connection.query("""
+                SELECT k.msgid FROM message_key k LEFT JOIN ledger_leaf l ON l.idx = k.leaf_index AND l.kind = 'message' AND l.ref = k.msgid
+                WHERE l.idx IS NULL LIMIT 1
+                """, logger: logger).decode(String.self).first(where: { _ in true }) {
+                return walk.report(failure: VerifyFailure(kind: "message", ref: orphan, leafIndex: nil,
+                                                          reason: "stored message is not in the ledger (added outside ChatLedger?)"))
+            }
+            if let orphan = try await connection.query("""
+                SELECT mm.msgid || ' ' || mm.sdkfileid FROM message_media mm
+                LEFT JOIN ledger_leaf l ON l.idx = mm.leaf_index AND l.kind = 'media'
+                WHERE mm.status = 'stored' AND l.idx IS NULL LIMIT 1
+                """, logger: logger).decode(String.self).first(where: { _ in true }) {
+                return walk.report(failure: VerifyFailure(kind: "media", ref: orphan, leafIndex: nil, reason: "stored attachment is not in the ledger"))
+            }
+            let checkpointFailure = try await PostgresNodes.withNodes(connection, logger: logger) { node in
+                walk.checkCheckpoints(publicKey: publicKey, node: node)
+            }
+            return walk.report(failure: checkpointFailure)
+        }
+        if report.failure == nil, let blobs {
+            let stored = try await connection { connection in
+                var stored: [(String, String)] = []
+                for try await pair in try await connection.query("""
+                    SELECT msgid, sha256 FROM message_media WHERE status = 'stored' ORDER BY id
+                    """, logger: logger).decode((String, String).self) { stored.append(pair) }
+                return stored
+            }
+            for (msgid, sha) in stored {
+                report.blobs += 1
+                do {
+                    if try await blobs.get(sha) == nil {
+                        report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "missing (attachment of message \(msgid))")
+                    }
+                } catch {
+                    report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "altered: \(error) (attachment of message \(msgid))")
+                }
+                if report.failure != nil { break }
+            }
+        }
+        report.ok = report.failure == nil
+        report.seconds = Date().timeIntervalSince(started)
+        report.recordsPerSecond = report.seconds > 0 ? Double(report.records) / report.seconds : 0
+        return report
+    }
+
+    /// Leaves from `start` on, each joined to the record it stands for (the message through its key, so only its
+    /// month partition is probed).
+    private func leafPage(after start: UInt64, limit: Int, _ connection: PostgresConnection) async throws -> [LedgerLeafRow] {
+        var rows: [LedgerLeafRow] = []
+        for try await row in try await connection.query("""
+            SELECT l.idx, l.kind, l.ref, l.hash, m.msgid, m.seq, m.body, mm.msgid, mm.sdkfileid, mm.sha256, md.size,
+                   a.id, a.at, a.actor, a.action, a.target, a.event
+            FROM ledger_leaf l
+            LEFT JOIN message_key k ON l.kind = 'message' AND k.leaf_index = l.idx
+            LEFT JOIN message m ON m.msgtime = k.msgtime AND m.leaf_index = k.leaf_index
+            LEFT JOIN message_media mm ON l.kind = 'media' AND mm.leaf_index = l.idx
+            LEFT JOIN media md ON md.sha256 = mm.sha256
+            LEFT JOIN audit_event a ON l.kind = 'audit' AND a.leaf_index = l.idx
+            WHERE l.idx >= \(Int64(start)) ORDER BY l.idx LIMIT \(Int64(limit))
+            """, logger: logger) {
+            let c = row.makeRandomAccess()
+            rows.append(LedgerLeafRow(
+                index: UInt64(try c[0].decode(Int64.self)), kind: try c[1].decode(String.self), ref: try c[2].decode(String.self),
+                storedHash: Array(buffer: try c[3].decode(ByteBuffer.self)), msgid: try c[4].decode(String?.self),
+                seq: try c[5].decode(Int64?.self), body: try c[6].decode(ByteBuffer?.self).map { Array(buffer: $0) },
+                mediaMsgid: try c[7].decode(String?.self), sdkFileID: try c[8].decode(String?.self), sha256: try c[9].decode(String?.self),
+                size: try c[10].decode(Int64?.self), auditID: try c[11].decode(Int64?.self),
+                auditColumns: try c[11].decode(Int64?.self) == nil ? nil : [
+                    String(try c[12].decode(Int64.self)), try c[13].decode(String.self), try c[14].decode(String.self),
+                    try c[15].decode(String.self),
+                ],
+                auditEvent: try c[16].decode(ByteBuffer?.self).map { Array(buffer: $0) }))
+        }
+        return rows
+    }
+
+    /// The stored interior nodes completed by appending the leaves in `leaves`: node (level, i) covers leaves
+    /// [i·2^level, (i+1)·2^level), so it is complete when its last leaf is in the range.
+    private func nodesCompleted(by leaves: ClosedRange<UInt64>,
+                                _ connection: PostgresConnection) async throws -> [PostgresNodes.Coordinate: [UInt8]] {
+        var levels: [Int32] = []
+        var lows: [Int64] = []
+        var highs: [Int64] = []
+        for level in 1..<64 {
+            let span = UInt64(1) << UInt64(level)
+            guard span <= leaves.upperBound + 1 else { break }
+            let low = (leaves.lowerBound + 1 + span - 1) / span - 1
+            let high = (leaves.upperBound + 1) / span
+            guard high >= 1, low <= high - 1 else { continue }
+            levels.append(Int32(level))
+            lows.append(Int64(low))
+            highs.append(Int64(high - 1))
+        }
+        var nodes: [PostgresNodes.Coordinate: [UInt8]] = [:]
+        guard !levels.isEmpty else { return nodes }
+        for try await (level, index, hash) in try await connection.query("""
+            SELECT n.level, n.idx, n.hash FROM unnest(\(levels)::integer[], \(lows)::bigint[], \(highs)::bigint[]) AS w(level, low, high)
+            JOIN ledger_node n ON n.level = w.level AND n.idx BETWEEN w.low AND w.high
+            """, logger: logger).decode((Int32, Int64, ByteBuffer).self) {
+            nodes[PostgresNodes.Coordinate(level: Int(level), index: UInt64(index))] = Array(buffer: hash)
+        }
+        return nodes
+    }
+}
+
+extension PostgresArchiveStore {
+    /// Appends an audit event to the tamper-evident log in one transaction; the time is the store's clock.
+    @discardableResult
+    public func appendAudit(_ event: AuditEvent) async throws -> StoredAuditEvent {
+        var stamped = event
+        stamped.at = clock().milliseconds
+        let event = stamped
+        let json = event.canonicalJSON
+        return try await transaction { connection in
+            var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
+            let leafIndex = ledger.size
+            let sealed = ByteBuffer(bytes: try sealer.seal(json, context: SealContext.audit(leafIndex)))
+            let columns = event.columns
+            let id = try await connection.query("""
+                INSERT INTO audit_event (at, actor, action, target, event, leaf_index)
+                VALUES (\(event.at), \(columns[1]), \(columns[2]), \(columns[3]), \(sealed), \(Int64(leafIndex))) RETURNING id
+                """, logger: logger).decode(Int64.self).first { _ in true }!
+            ledger.append(kind: "audit", ref: "audit:\(id)", leaf: LeafEncoding.audit(eventJSON: json))
+            try await ledger.flush(connection, logger: logger)
+            return StoredAuditEvent(id: id, leafIndex: leafIndex, event: event)
+        }
+    }
+}
+
+extension PostgresArchiveStore: LedgeredArchive {}

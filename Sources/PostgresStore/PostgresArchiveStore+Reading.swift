@@ -1,0 +1,244 @@
+import ArchiveModel
+import Foundation
+import Ledger
+import NIOCore
+import PostgresNIO
+import Storage
+
+extension PostgresArchiveStore {
+    /// The `message` columns ``storedMessage(_:)`` reads, in its order.
+    static let messageColumns = """
+        m.msgid, m.seq, m.action, m.sender, m.tolist, m.roomid, m.conversation, m.msgtime, m.msgtype, m.text, m.body,
+        m.recalled_by, m.archived_at, m.leaf_index
+        """
+
+    func storedMessage(_ row: PostgresRow) throws -> StoredMessage {
+        let columns = row.makeRandomAccess()
+        let msgid = try columns[0].decode(String.self)
+        return StoredMessage(
+            id: MessageID(msgid), seq: UInt64(try columns[1].decode(Int64.self)),
+            action: MessageAction(rawValue: try columns[2].decode(String.self)) ?? .send,
+            from: PartyID(try columns[3].decode(String.self)), toList: try columns[4].decode([String].self).map { PartyID($0) },
+            room: try columns[5].decode(String?.self).map { RoomID($0) },
+            conversation: try columns[6].decode(String?.self).map { ConversationID(rawValue: $0) },
+            time: WeComTime(milliseconds: try columns[7].decode(Int64.self)), msgtype: try columns[8].decode(String.self),
+            searchableText: String(decoding: try sealer.open(Array(buffer: try columns[9].decode(ByteBuffer.self)),
+                                                             context: SealContext.text(msgid)), as: UTF8.self),
+            raw: try sealer.open(Array(buffer: try columns[10].decode(ByteBuffer.self)), context: SealContext.body(msgid)),
+            recalledBy: try columns[11].decode(String?.self).map { MessageID($0) },
+            archivedAt: WeComTime(milliseconds: try columns[12].decode(Int64.self)),
+            leafIndex: UInt64(try columns[13].decode(Int64.self)))
+    }
+
+    func storedMessages(_ query: PostgresQuery, _ connection: PostgresConnection) async throws -> [StoredMessage] {
+        var messages: [StoredMessage] = []
+        for try await row in try await connection.query(query, logger: logger) { messages.append(try storedMessage(row)) }
+        return messages
+    }
+
+    public func message(id: MessageID) async throws -> StoredMessage? {
+        try await connection { connection in
+            // The key table gives the month, so only one partition is read.
+            try await storedMessages(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.messageColumns) FROM message_key k JOIN message m ON m.msgid = k.msgid AND m.msgtime = k.msgtime
+                WHERE k.msgid = $1
+                """, binds: binds(id.rawValue)), connection).first
+        }
+    }
+
+    public func stats() async throws -> ArchiveStats {
+        try await transaction { connection in
+            func count(_ sql: String) async throws -> Int {
+                Int(try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int64.self).first { _ in true } ?? 0)
+            }
+            var byType: [String: Int] = [:]
+            for try await (type, n) in try await connection.query("SELECT msgtype, count(*) FROM message GROUP BY msgtype", logger: logger)
+                .decode((String, Int64).self) { byType[type] = Int(n) }
+            var cursors: [String: UInt64] = [:]
+            for try await (source, seq) in try await connection.query("SELECT source, seq FROM source_cursor", logger: logger)
+                .decode((String, Int64).self) { cursors[source] = UInt64(seq) }
+            let range = try await connection.query("SELECT min(msgtime), max(msgtime) FROM message_key", logger: logger)
+                .decode((Int64?, Int64?).self).first { _ in true }
+            return ArchiveStats(
+                messages: try await count("SELECT count(*) FROM message_key"),
+                quarantined: try await count("SELECT count(*) FROM quarantine WHERE resolved_at IS NULL"),
+                conversations: try await count("SELECT count(*) FROM conversation"),
+                media: try await count("SELECT count(*) FROM media"),
+                mediaPending: try await count("SELECT count(*) FROM message_media WHERE status IN ('pending', 'failed')"),
+                mediaFailed: try await count("SELECT count(*) FROM message_media WHERE status IN ('failed', 'gone')"),
+                seqGaps: try await count("SELECT count(*) FROM seq_gap"),
+                recalled: try await count("SELECT count(*) FROM message WHERE recalled_by IS NOT NULL"),
+                firstMessageTime: range?.0.map(WeComTime.init(milliseconds:)),
+                lastMessageTime: range?.1.map(WeComTime.init(milliseconds:)),
+                byMsgtype: byType, cursors: cursors)
+        }
+    }
+
+    /// Seq gaps detected so far, oldest first.
+    public func seqGaps(source: String) async throws -> [SeqGap] {
+        try await connection { connection in
+            var gaps: [SeqGap] = []
+            for try await (after, before) in try await connection.query("""
+                SELECT after_seq, before_seq FROM seq_gap WHERE source = \(source) ORDER BY after_seq
+                """, logger: logger).decode((Int64, Int64).self) { gaps.append(SeqGap(after: UInt64(after), before: UInt64(before))) }
+            return gaps
+        }
+    }
+
+    // MARK: - quarantine
+
+    public func quarantine(includeResolved: Bool, limit: Int) async throws -> [QuarantineEntry] {
+        try await connection { connection in
+            var entries: [QuarantineEntry] = []
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT id, source, seq, msgid, kind, reason_code, reason, payload, payload_sha256, first_seen, last_tried, attempts,
+                       resolved_at
+                FROM quarantine \(includeResolved ? "" : "WHERE resolved_at IS NULL") ORDER BY id LIMIT $1
+                """, binds: binds(Int64(limit))), logger: logger)
+            for try await row in rows {
+                let c = row.makeRandomAccess()
+                let digest = try c[8].decode(String.self)
+                entries.append(QuarantineEntry(
+                    id: try c[0].decode(Int64.self), source: try c[1].decode(String.self), seq: try c[2].decode(Int64?.self).map { UInt64($0) },
+                    msgid: try c[3].decode(String?.self), kind: QuarantinePayloadKind(rawValue: try c[4].decode(String.self)) ?? .envelope,
+                    reasonCode: try c[5].decode(String.self), reason: try c[6].decode(String.self),
+                    payload: try sealer.open(Array(buffer: try c[7].decode(ByteBuffer.self)), context: SealContext.quarantine(digest)),
+                    firstSeen: WeComTime(milliseconds: try c[9].decode(Int64.self)),
+                    lastTried: WeComTime(milliseconds: try c[10].decode(Int64.self)), attempts: Int(try c[11].decode(Int32.self)),
+                    resolvedAt: try c[12].decode(Int64?.self).map(WeComTime.init(milliseconds:))))
+            }
+            return entries
+        }
+    }
+
+    public func resolveQuarantine(_ resolved: [QuarantineResolution], retriedAgain failures: [QuarantineFailure]) async throws {
+        let now = clock().milliseconds
+        let prepared = try prepare(resolved.map(\.message))
+        let months = try await transaction { connection in
+            let (_, _, months) = try await insert(prepared, archivedAt: now, connection)
+            for resolution in resolved {
+                try await connection.query("UPDATE quarantine SET resolved_at = \(now), last_tried = \(now) WHERE id = \(resolution.entryID)",
+                                           logger: logger)
+            }
+            for failure in failures {
+                let digest = FolderBlobStore.sha256Hex(failure.payload)
+                let source = try await connection.query("SELECT source FROM quarantine WHERE payload_sha256 = \(digest) LIMIT 1",
+                                                        logger: logger).decode(String.self).first { _ in true } ?? "retry"
+                try await quarantine(failure, source: source, now: now, connection)
+            }
+            return months
+        }
+        months.forEach { partitions.insert($0.tableName) }
+    }
+
+    // MARK: - media
+
+    public func pendingMedia(limit: Int) async throws -> [PendingMedia] {
+        try await connection { connection in
+            var pending: [PendingMedia] = []
+            for try await (msgid, fileID, md5, size, attempts) in try await connection.query("""
+                SELECT msgid, sdkfileid, md5, expected_size, attempts FROM message_media
+                WHERE status IN ('pending', 'failed') AND attempts < 5 ORDER BY attempts, id LIMIT \(Int64(limit))
+                """, logger: logger).decode((String, String, String?, Int64?, Int32).self) {
+                pending.append(PendingMedia(messageID: MessageID(msgid), reference: MediaReference(sdkFileID: fileID, md5: md5, size: size),
+                                            attempts: Int(attempts)))
+            }
+            return pending
+        }
+    }
+
+    public func recordMedia(_ outcome: MediaOutcome) async throws {
+        let now = clock().milliseconds
+        try await transaction { connection in
+            var leafIndex: Int64?
+            if outcome.status == .stored, let sha = outcome.sha256, let digest = MerkleHash(hex: sha) {
+                try await connection.query("""
+                    INSERT INTO media (sha256, size, stored_at) VALUES (\(sha), \(outcome.size ?? 0), \(now)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+                // The attachment joins the ledger in the same transaction that records it.
+                var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
+                leafIndex = Int64(ledger.append(
+                    kind: "media", ref: "\(outcome.messageID.rawValue)\n\(outcome.sdkFileID)",
+                    leaf: LeafEncoding.media(msgid: outcome.messageID.rawValue, sdkFileID: outcome.sdkFileID, sha256: digest.bytes,
+                                             size: UInt64(outcome.size ?? 0))))
+                try await ledger.flush(connection, logger: logger)
+            }
+            try await connection.query("""
+                UPDATE message_media SET status = \(outcome.status.rawValue), sha256 = \(outcome.sha256), error = \(outcome.error),
+                                         attempts = attempts + 1, leaf_index = \(leafIndex)
+                WHERE msgid = \(outcome.messageID.rawValue) AND sdkfileid = \(outcome.sdkFileID)
+                """, logger: logger)
+        }
+    }
+
+    /// The blob hashes of a message's attachments, in the order they were fetched.
+    public func mediaHashes(of id: MessageID) async throws -> [String] {
+        try await connection { connection in
+            var hashes: [String] = []
+            for try await sha in try await connection.query("""
+                SELECT sha256 FROM message_media WHERE msgid = \(id.rawValue) AND sha256 IS NOT NULL ORDER BY id
+                """, logger: logger).decode(String.self) { hashes.append(sha) }
+            return hashes
+        }
+    }
+
+    // MARK: - directory
+
+    public func saveDirectory(_ directory: DirectorySnapshot) async throws {
+        try await transaction { connection in
+            for department in directory.departments {
+                try await connection.query("""
+                    INSERT INTO department (id, name, parent_id, leaders) VALUES (\(department.id), \(department.name), \(department.parentID),
+                                                                               \(department.leaders))
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, leaders = excluded.leaders
+                    """, logger: logger)
+            }
+            for party in directory.parties {
+                try await connection.query("""
+                    INSERT INTO party (id, kind, name, department_ids, corp_name, status)
+                    VALUES (\(party.id), \(party.kind.rawValue), \(party.name), \(party.departmentIDs), \(party.corpName),
+                            \(party.status.map { Int32($0) }))
+                    ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, department_ids = excluded.department_ids,
+                                                   corp_name = excluded.corp_name, status = excluded.status
+                    """, logger: logger)
+            }
+            for room in directory.rooms {
+                try await connection.query("""
+                    INSERT INTO room (id, name, creator, members) VALUES (\(room.id), \(room.name), \(room.creator), \(room.members))
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, creator = excluded.creator, members = excluded.members
+                    """, logger: logger)
+            }
+            for consent in directory.consents {
+                try await connection.query("""
+                    INSERT INTO consent (userid, external_userid, agreed, changed_at)
+                    VALUES (\(consent.userID), \(consent.externalUserID), \(consent.agreed), \(consent.changedAt?.milliseconds))
+                    ON CONFLICT (userid, external_userid) DO UPDATE SET agreed = excluded.agreed, changed_at = excluded.changed_at
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func roomIDs() async throws -> [String] {
+        try await connection { connection in
+            var ids: [String] = []
+            for try await id in try await connection.query("""
+                SELECT DISTINCT roomid FROM conversation WHERE roomid IS NOT NULL ORDER BY roomid
+                """, logger: logger).decode(String.self) { ids.append(id) }
+            return ids
+        }
+    }
+
+    /// The display name of a party, when the directory knows it.
+    public func partyName(_ id: PartyID) async throws -> String? {
+        try await connection { connection in
+            try await connection.query("SELECT name FROM party WHERE id = \(id.rawValue)", logger: logger).decode(String.self).first { _ in true }
+        }
+    }
+}
+
+/// Bind values for a query whose SQL is built at run time.
+func binds(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
+    var bindings = PostgresBindings()
+    for value in values { try bindings.append(value) }
+    return bindings
+}

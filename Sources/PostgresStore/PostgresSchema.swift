@@ -1,0 +1,186 @@
+import ArchiveModel
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// The PostgreSQL schema's history. Shipped migrations never change; new ones are appended.
+///
+/// The same facts as the SQLite schema, shaped for a server that outgrows one machine:
+/// - `message` is partitioned by month of `msgtime` (a partition is created when its first message arrives), and
+///   every query that can names a time range, so old months stay cold. A msgid is unique through
+///   `message_key`, which is small and unpartitioned (a partitioned table cannot enforce it).
+/// - The search index is a `tsvector` column with a GIN index holding the same keyed-hash tokens as SQLite's
+///   FTS5 table: unigrams weighted A, bigrams B (positioned, so phrases are `<->`), people/group/conversation C.
+/// - Leaf indexes, not row ids, order messages: they are assigned under the ledger lock, so they follow commit order
+///   across every process.
+enum PostgresSchema {
+    struct Migration {
+        var name: String
+        var sql: String
+
+        /// The statements of ``sql``: each ends with a semicolon at the end of a line.
+        var statements: [String] {
+            sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
+                .filter { !$0.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") } }
+        }
+    }
+
+    static let migrations: [Migration] = [
+        Migration(name: "v1-archive", sql: """
+            CREATE TABLE archive_meta (key text PRIMARY KEY, value text NOT NULL);
+            CREATE TABLE data_key (
+                id integer PRIMARY KEY, wrapped bytea NOT NULL, master_fingerprint text NOT NULL,
+                created_at bigint NOT NULL, active boolean NOT NULL
+            );
+            CREATE TABLE message_key (
+                msgid text PRIMARY KEY, msgtime bigint NOT NULL, leaf_index bigint NOT NULL UNIQUE
+            );
+            CREATE TABLE message (
+                leaf_index bigint NOT NULL,
+                msgid text NOT NULL,
+                seq bigint NOT NULL,
+                action text NOT NULL,
+                sender text NOT NULL,
+                tolist text[] NOT NULL,
+                roomid text,
+                conversation text,
+                msgtime bigint NOT NULL,
+                msgtype text NOT NULL,
+                body bytea NOT NULL,
+                text bytea NOT NULL,
+                recall_target text,
+                recalled_by text,
+                archived_at bigint NOT NULL,
+                file_ext text,
+                has_media boolean NOT NULL,
+                tokens tsvector NOT NULL,
+                PRIMARY KEY (msgtime, leaf_index)
+            ) PARTITION BY RANGE (msgtime);
+            CREATE INDEX message_leaf ON message (leaf_index);
+            CREATE INDEX message_msgid ON message (msgid);
+            CREATE INDEX message_tokens ON message USING gin (tokens);
+            CREATE INDEX message_conversation_time ON message (conversation, msgtime);
+            CREATE INDEX message_sender_time ON message (sender, msgtime);
+            CREATE INDEX message_recall_target ON message (recall_target) WHERE recall_target IS NOT NULL;
+            CREATE INDEX message_msgtype ON message (msgtype);
+
+            CREATE TABLE conversation (
+                id text PRIMARY KEY, roomid text, party_a text, party_b text,
+                first_msgtime bigint NOT NULL, last_msgtime bigint NOT NULL, message_count bigint NOT NULL
+            );
+            CREATE TABLE source_cursor (source text PRIMARY KEY, seq bigint NOT NULL, updated_at bigint NOT NULL);
+            CREATE TABLE seq_gap (
+                source text NOT NULL, after_seq bigint NOT NULL, before_seq bigint NOT NULL, detected_at bigint NOT NULL,
+                PRIMARY KEY (source, after_seq)
+            );
+            CREATE TABLE quarantine (
+                id bigserial PRIMARY KEY, source text NOT NULL, seq bigint, msgid text, kind text NOT NULL,
+                reason_code text NOT NULL, reason text NOT NULL, payload bytea NOT NULL, payload_sha256 text NOT NULL,
+                first_seen bigint NOT NULL, last_tried bigint NOT NULL, attempts integer NOT NULL DEFAULT 1, resolved_at bigint,
+                UNIQUE (source, payload_sha256)
+            );
+            CREATE TABLE media (sha256 text PRIMARY KEY, size bigint NOT NULL, stored_at bigint NOT NULL);
+            CREATE TABLE message_media (
+                id bigserial UNIQUE,
+                msgid text NOT NULL REFERENCES message_key (msgid),
+                sdkfileid text NOT NULL, md5 text, expected_size bigint,
+                status text NOT NULL DEFAULT 'pending', sha256 text REFERENCES media (sha256),
+                attempts integer NOT NULL DEFAULT 0, error text, leaf_index bigint UNIQUE,
+                PRIMARY KEY (msgid, sdkfileid)
+            );
+            CREATE INDEX message_media_status ON message_media (status) WHERE status IN ('pending', 'failed');
+            CREATE TABLE department (id bigint PRIMARY KEY, name text NOT NULL, parent_id bigint, leaders text[] NOT NULL);
+            CREATE TABLE party (
+                id text PRIMARY KEY, kind text NOT NULL, name text NOT NULL, department_ids bigint[] NOT NULL,
+                corp_name text, status integer
+            );
+            CREATE TABLE room (id text PRIMARY KEY, name text NOT NULL, creator text NOT NULL, members text[] NOT NULL);
+            CREATE TABLE consent (
+                userid text NOT NULL, external_userid text NOT NULL, agreed boolean NOT NULL, changed_at bigint,
+                PRIMARY KEY (userid, external_userid)
+            );
+            CREATE TABLE ledger_leaf (idx bigint PRIMARY KEY, kind text NOT NULL, ref text NOT NULL, hash bytea NOT NULL);
+            CREATE TABLE ledger_node (level integer NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, idx));
+            CREATE TABLE checkpoint (
+                id bigserial PRIMARY KEY, origin text NOT NULL, tree_size bigint NOT NULL, root bytea NOT NULL,
+                time_ms bigint NOT NULL, signature bytea NOT NULL, key_id text NOT NULL, tsa_token bytea
+            );
+
+            CREATE TABLE alert (
+                id bigserial PRIMARY KEY, conversation text, category text NOT NULL, severity text NOT NULL,
+                status text NOT NULL DEFAULT 'open', assignee text, sender text NOT NULL,
+                first_msgtime bigint NOT NULL, last_msgtime bigint NOT NULL, hit_count integer NOT NULL,
+                created_at bigint NOT NULL, updated_at bigint NOT NULL
+            );
+            CREATE INDEX alert_status ON alert (status, id);
+            CREATE INDEX alert_group ON alert (conversation, category, last_msgtime);
+            CREATE TABLE risk_hit (
+                id bigserial PRIMARY KEY, message_leaf bigint NOT NULL, category text NOT NULL, rule text NOT NULL,
+                severity text NOT NULL, start integer NOT NULL, "end" integer NOT NULL, policy_version integer NOT NULL,
+                alert_id bigint REFERENCES alert (id), UNIQUE (message_leaf, rule, start)
+            );
+            CREATE TABLE alert_event (
+                id bigserial PRIMARY KEY, alert_id bigint NOT NULL REFERENCES alert (id), at bigint NOT NULL,
+                actor text NOT NULL, action text NOT NULL, note text
+            );
+            -- Read with FOR UPDATE SKIP LOCKED: every process may dispatch, none delivers a row twice.
+            CREATE TABLE alert_outbox (
+                id bigserial PRIMARY KEY, alert_id bigint NOT NULL REFERENCES alert (id), channel text NOT NULL,
+                created_at bigint NOT NULL, attempts integer NOT NULL DEFAULT 0, next_attempt_at bigint NOT NULL,
+                delivered_at bigint, delivered_by text, last_error text,
+                recipients text[], body text
+            );
+            CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+
+            -- Every look at content and every administrative change: a sealed event and a ledger leaf.
+            CREATE TABLE audit_event (
+                id bigserial PRIMARY KEY, at bigint NOT NULL, actor text NOT NULL, action text NOT NULL, target text NOT NULL,
+                event bytea NOT NULL, leaf_index bigint NOT NULL UNIQUE
+            );
+            CREATE INDEX audit_event_at ON audit_event (at);
+            CREATE INDEX audit_event_actor ON audit_event (actor, at);
+
+            -- Who holds the ingest lease (the advisory lock is the truth; this row is for operators).
+            CREATE TABLE ingest_lease (
+                name text PRIMARY KEY, holder text NOT NULL, backend_pid integer NOT NULL, acquired_at bigint NOT NULL
+            );
+            """),
+    ]
+
+    /// Serializes schema changes between processes starting together.
+    static let migrationLock: Int64 = 0x6368_6174_6c65_6401
+    /// Serializes ledger appends (ingest, media, audit) between processes: leaf indexes stay dense and ordered.
+    static let ledgerLock: Int64 = 0x6368_6174_6c65_6402
+    /// Held for as long as a process ingests: at most one puller per archive.
+    static let ingestLock: Int64 = 0x6368_6174_6c65_6403
+
+    /// The newest migration this binary knows.
+    static var latest: String { migrations.last!.name }
+
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS chatledger_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                """, logger: logger)
+            var applied = Set<String>()
+            for try await name in try await connection.query("SELECT name FROM chatledger_migration", logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            let known = Set(migrations.map(\.name))
+            if let unknown = applied.subtracting(known).sorted().first {
+                throw StorageError("the PostgreSQL archive was migrated by a newer ChatLedger (migration \(unknown)); upgrade the binary")
+            }
+            for migration in migrations where !applied.contains(migration.name) {
+                logger.info("applying PostgreSQL migration \(migration.name)")
+                // The extended protocol takes one statement at a time.
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO chatledger_migration (name) VALUES (\(migration.name))", logger: logger)
+            }
+        }
+    }
+}

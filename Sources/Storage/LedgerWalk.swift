@@ -1,0 +1,195 @@
+import Crypto
+import Dispatch
+import Foundation
+import Ledger
+
+/// A ledger leaf with the record it claims to stand for, as a store reads it for verification.
+package struct LedgerLeafRow: Sendable {
+    package var index: UInt64
+    package var kind: String
+    package var ref: String
+    package var storedHash: [UInt8]
+    package var msgid: String?
+    package var seq: Int64?
+    package var body: [UInt8]?
+    package var mediaMsgid: String?
+    package var sdkFileID: String?
+    package var sha256: String?
+    package var size: Int64?
+    package var auditID: Int64?
+    package var auditColumns: [String]?
+    package var auditEvent: [UInt8]?
+
+    package init(index: UInt64, kind: String, ref: String, storedHash: [UInt8], msgid: String? = nil, seq: Int64? = nil,
+                 body: [UInt8]? = nil, mediaMsgid: String? = nil, sdkFileID: String? = nil, sha256: String? = nil,
+                 size: Int64? = nil, auditID: Int64? = nil, auditColumns: [String]? = nil, auditEvent: [UInt8]? = nil) {
+        self.index = index
+        self.kind = kind
+        self.ref = ref
+        self.storedHash = storedHash
+        self.msgid = msgid
+        self.seq = seq
+        self.body = body
+        self.mediaMsgid = mediaMsgid
+        self.sdkFileID = sdkFileID
+        self.sha256 = sha256
+        self.size = size
+        self.auditID = auditID
+        self.auditColumns = auditColumns
+        self.auditEvent = auditEvent
+    }
+}
+
+/// Verification of a ledger, independent of the database it is read from.
+///
+/// A store feeds leaves in index order, page by page, with the records they stand for; the walk unseals and
+/// re-encodes each record, rebuilds the tree from those leaves (not from the stored hashes) and compares it
+/// with every stored node and checkpoint root. SQLite and PostgreSQL archives are verified by the same code.
+package struct LedgerWalk {
+    package static let pageSize = 4096
+
+    private let sealer: Sealer
+    private let checkpoints: [Checkpoint]
+    private var checkpointsBySize: [UInt64: [Int]] = [:]
+    private var range = CompactRange()
+    private var counts = VerifyReport(ok: false, records: 0, messages: 0, media: 0, blobs: 0, checkpoints: 0, treeSize: 0,
+                                      root: nil, seconds: 0, recordsPerSecond: 0, failure: nil)
+
+    package init(checkpoints: [Checkpoint], sealer: Sealer) {
+        self.sealer = sealer
+        self.checkpoints = checkpoints
+        counts.checkpoints = checkpoints.count
+        for (number, checkpoint) in checkpoints.enumerated() { checkpointsBySize[checkpoint.treeSize, default: []].append(number + 1) }
+    }
+
+    package var records: Int { counts.records }
+    package var treeSize: UInt64 { range.size }
+
+    /// What was checked so far, ending with `failure` (or none).
+    package func report(failure: VerifyFailure?) -> VerifyReport {
+        var report = counts
+        report.treeSize = range.size
+        report.root = range.root.hex
+        report.failure = failure
+        report.ok = failure == nil
+        return report
+    }
+
+    /// Checks the next page of leaves; `storedNode` reads a stored interior node (nil when missing).
+    package mutating func check(_ rows: [LedgerLeafRow], storedNode: (Int, UInt64) throws -> [UInt8]?) rethrows -> VerifyFailure? {
+        let hashes = Self.recompute(rows, sealer: sealer)
+        for (row, result) in zip(rows, hashes) {
+            guard row.index == range.size else {
+                return VerifyFailure(kind: "leaf", ref: "\(range.size)", leafIndex: range.size,
+                                     reason: "ledger leaf \(range.size) is missing (rows deleted?)")
+            }
+            let hash: MerkleHash
+            switch result {
+            case .failure(let found): return found
+            case .success(let recomputed): hash = recomputed
+            }
+            guard hash.bytes == row.storedHash else {
+                return VerifyFailure(kind: row.kind, ref: row.ref, leafIndex: row.index, reason: "the stored record does not match its ledger leaf")
+            }
+            switch row.kind {
+            case "message": counts.messages += 1
+            case "media": counts.media += 1
+            default: counts.auditEvents += 1
+            }
+            for node in range.append(hash) where try storedNode(node.level, node.index) != node.hash.bytes {
+                return VerifyFailure(kind: "node", ref: "\(node.level)/\(node.index)", leafIndex: row.index,
+                                     reason: "stored ledger node differs from the one the records produce")
+            }
+            for number in checkpointsBySize[range.size] ?? [] where checkpoints[number - 1].root != range.root {
+                return VerifyFailure(kind: "checkpoint", ref: "#\(number)", leafIndex: nil,
+                                     reason: "its root is not the root of the first \(range.size) records")
+            }
+            counts.records += 1
+        }
+        return nil
+    }
+
+    /// Signatures, sizes and consistency between consecutive checkpoints, once every leaf was walked.
+    package func checkCheckpoints(publicKey: Curve25519.Signing.PublicKey, node: MerkleProofs.NodeReader) -> VerifyFailure? {
+        var previous: Checkpoint?
+        for (offset, checkpoint) in checkpoints.enumerated() {
+            let ref = "#\(offset + 1)"
+            func failure(_ reason: String) -> VerifyFailure { VerifyFailure(kind: "checkpoint", ref: ref, leafIndex: nil, reason: reason) }
+            guard checkpoint.isSigned(by: publicKey) else { return failure("signature does not verify with this deployment's public key") }
+            guard checkpoint.treeSize <= range.size else {
+                return failure("signs \(checkpoint.treeSize) records but the ledger holds \(range.size): records were deleted")
+            }
+            if let previous {
+                guard previous.treeSize <= checkpoint.treeSize else {
+                    return failure("the log shrank from \(previous.treeSize) to \(checkpoint.treeSize)")
+                }
+                let proof = try? MerkleProofs.consistencyProof(oldSize: previous.treeSize, newSize: checkpoint.treeSize, node: node)
+                guard let proof, MerkleProofs.verifyConsistency(oldSize: previous.treeSize, newSize: checkpoint.treeSize,
+                                                                oldRoot: previous.root, newRoot: checkpoint.root, proof: proof) else {
+                    return failure("is not consistent with the checkpoint before it")
+                }
+            }
+            previous = checkpoint
+        }
+        return nil
+    }
+
+    /// Unseals and re-encodes each leaf on every core.
+    static func recompute(_ rows: [LedgerLeafRow], sealer: Sealer) -> [Result<MerkleHash, VerifyFailure>] {
+        let results = ResultBox(count: rows.count)
+        DispatchQueue.concurrentPerform(iterations: rows.count) { i in
+            results.set(i, leafHash(rows[i], sealer: sealer))
+        }
+        return results.values
+    }
+
+    static func leafHash(_ row: LedgerLeafRow, sealer: Sealer) -> Result<MerkleHash, VerifyFailure> {
+        switch row.kind {
+        case "message":
+            guard let msgid = row.msgid, msgid == row.ref, let seq = row.seq, let body = row.body else {
+                return .failure(VerifyFailure(kind: "message", ref: row.ref, leafIndex: row.index,
+                                              reason: "the message this leaf records is missing or was moved"))
+            }
+            do {
+                let raw = try sealer.open(body, context: SealContext.body(msgid))
+                return .success(MerkleHash.leaf(LeafEncoding.message(seq: UInt64(seq), msgid: msgid, raw: raw)))
+            } catch {
+                return .failure(VerifyFailure(kind: "message", ref: msgid, leafIndex: row.index, reason: "body \(error)"))
+            }
+        case "media":
+            guard let msgid = row.mediaMsgid, let fileID = row.sdkFileID, "\(msgid)\n\(fileID)" == row.ref,
+                  let sha = row.sha256, let digest = MerkleHash(hex: sha), let size = row.size else {
+                return .failure(VerifyFailure(kind: "media", ref: row.ref, leafIndex: row.index,
+                                              reason: "the attachment this leaf records is missing or was changed"))
+            }
+            return .success(MerkleHash.leaf(LeafEncoding.media(msgid: msgid, sdkFileID: fileID, sha256: digest.bytes, size: UInt64(size))))
+        case "audit":
+            guard let id = row.auditID, "audit:\(id)" == row.ref, let sealed = row.auditEvent, let columns = row.auditColumns else {
+                return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index,
+                                              reason: "the audit event this leaf records is missing or was moved"))
+            }
+            do {
+                let json = try sealer.open(sealed, context: SealContext.audit(row.index))
+                let event = try JSONDecoder().decode(AuditEvent.self, from: Data(json))
+                guard event.columns == columns else {
+                    return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index,
+                                                  reason: "the event's columns were changed (they no longer match the sealed event)"))
+                }
+                return .success(MerkleHash.leaf(LeafEncoding.audit(eventJSON: json)))
+            } catch {
+                return .failure(VerifyFailure(kind: "audit", ref: row.ref, leafIndex: row.index, reason: "event \(error)"))
+            }
+        default:
+            return .failure(VerifyFailure(kind: "leaf", ref: row.ref, leafIndex: row.index, reason: "unknown leaf kind \(row.kind)"))
+        }
+    }
+}
+
+/// Results written by concurrent workers, each to its own slot.
+private final class ResultBox: @unchecked Sendable {
+    private var storage: [Result<MerkleHash, VerifyFailure>]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: .failure(VerifyFailure(kind: "", ref: "", leafIndex: nil, reason: "")), count: count) }
+    func set(_ index: Int, _ value: Result<MerkleHash, VerifyFailure>) { lock.withLock { storage[index] = value } }
+    var values: [Result<MerkleHash, VerifyFailure>] { lock.withLock { storage } }
+}

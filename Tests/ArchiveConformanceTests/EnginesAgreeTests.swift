@@ -1,0 +1,104 @@
+import ArchiveModel
+import Crypto
+import Foundation
+import Ingest
+import Ledger
+import Search
+import Simulator
+import Storage
+import Testing
+import TextKit
+
+/// The same archive ingested into SQLite and PostgreSQL answers every question the same way: stats, the
+/// ledger's root, message reads, context, and hundreds of random searches (SQLite's answers are checked against
+/// a brute-force scan in SearchTests, so agreement carries that check over).
+@Suite(.serialized, .enabled(if: Engine.available.contains(.postgres)))
+struct EnginesAgreeTests {
+    @Test func oneCorpusTwoEnginesSameAnswers() async throws {
+        let corpus = try SimulatedCorpus(messages: 1500, seed: 2026)
+        let key = Curve25519.Signing.PrivateKey()
+        try await withArchive(.sqlite) { sqlite in
+            try await withArchive(.postgres) { postgres in
+                for opened in [sqlite, postgres] {
+                    let summary = try await corpus.ingest(into: opened.archive)
+                    #expect(summary.inserted + summary.quarantined > 0)
+                    try await opened.archive.saveDirectory(corpus.directory)
+                    try await opened.archive.writeCheckpoint(signingKey: key)
+                }
+                let (a, b) = (sqlite.archive, postgres.archive)
+                var left = try await a.stats()
+                var right = try await b.stats()
+                #expect(left.messages == corpus.decoded.count)
+                left.mediaPending = 0; right.mediaPending = 0
+                #expect(left == right)
+                #expect(try await a.checkpoints().last?.root == (try await b.checkpoints().last?.root))
+                #expect(try await a.roomIDs() == (try await b.roomIDs()))
+
+                var rng = SeededRandom(seed: 99)
+                for _ in 0..<25 {
+                    let id = rng.pick(corpus.decoded).id
+                    let x = try #require(try await a.message(id: id))
+                    let y = try #require(try await b.message(id: id))
+                    #expect(x.raw == y.raw && x.searchableText == y.searchableText && x.leafIndex == y.leafIndex)
+                    #expect(x.recalledBy == y.recalledBy && x.toList == y.toList && x.conversation == y.conversation)
+                    #expect(try await a.context(of: id, before: 3, after: 3).map(\.id) == (try await b.context(of: id, before: 3, after: 3).map(\.id)))
+                }
+                let employee = corpus.archive.corp.employees[0]
+                #expect(try await a.parties(matching: employee.name, kind: .employee).sorted()
+                        == (try await b.parties(matching: employee.name, kind: .employee).sorted()))
+                #expect(try await a.employees(inDepartment: 1).sorted() == (try await b.employees(inDepartment: 1).sorted()))
+
+                let (searchA, searchB) = (SearchService(store: a), SearchService(store: b))
+                let times = corpus.decoded.map(\.time.milliseconds).sorted()
+                var nonEmpty = 0
+                for round in 0..<200 {
+                    let request = Self.randomRequest(&rng, corpus: corpus, times: times)
+                    let x = try await searchA.search(request)
+                    let y = try await searchB.search(request)
+                    #expect(x.total == y.total, "round \(round): \(request.text) \(request.employees) \(request.msgtypes)")
+                    #expect(x.hits.map(\.message.msgid) == y.hits.map(\.message.msgid), "round \(round): \(request.text)")
+                    if x.total > 0 { nonEmpty += 1 }
+                }
+                #expect(nonEmpty > 80)
+
+                let reportA = try await a.verify(publicKey: key.publicKey, blobs: nil)
+                let reportB = try await b.verify(publicKey: key.publicKey, blobs: nil)
+                #expect(reportA.ok && reportB.ok && reportA.root == reportB.root && reportA.records == reportB.records)
+            }
+        }
+    }
+
+    static func randomRequest(_ rng: inout SeededRandom, corpus: SimulatedCorpus, times: [Int64]) -> SearchRequest {
+        var request = SearchRequest()
+        request.limit = 50
+        func term() -> String {
+            let texts = corpus.decoded.map(\.searchableText).filter { $0.count >= 2 }
+            let text = Array(rng.pick(texts).filter { $0 != "\n" && $0 != "\"" })
+            let length = Int.random(in: 1...min(5, text.count), using: &rng)
+            let start = Int.random(in: 0...(text.count - length), using: &rng)
+            let value = String(text[start..<start + length]).trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? "的" : value
+        }
+        switch Int.random(in: 0..<8, using: &rng) {
+        case 0: request.text = "\"\(term())\" \"\(term())\""
+        case 1: request.text = "\"\(term())\" OR \"\(term())\""
+        case 2: request.text = "\"\(term())\" -\"\(term())\""
+        case 3: request.text = ""
+        default: request.text = "\"\(term())\""
+        }
+        switch Int.random(in: 0..<7, using: &rng) {
+        case 0: request.employees = [rng.pick(corpus.archive.corp.employees).userID]
+        case 1:
+            let from = times[Int.random(in: 0..<times.count, using: &rng)]
+            request.since = Date(timeIntervalSince1970: Double(from) / 1000)
+            request.until = Date(timeIntervalSince1970: Double(from) / 1000 + 86_400 * 3)
+        case 2: request.msgtypes = [rng.pick(["text", "image", "file", "voice", "link"])]
+        case 3: request.recalled = Bool.random(using: &rng)
+        case 4: request.hasMedia = true
+        case 5: request.newestFirst = false
+        default: break
+        }
+        request.offset = Int.random(in: 0..<3, using: &rng) == 0 ? 10 : 0
+        return request
+    }
+}
