@@ -166,11 +166,7 @@ extension PostgresArchiveStore {
 
     /// Creates the month partitions a batch needs (inside its transaction: a rolled-back batch leaves none behind).
     private func createPartitions(_ months: Set<PartitionMonth>, _ connection: PostgresConnection) async throws {
-        for month in months where !partitions.contains(month.tableName) {
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(month.tableName) PARTITION OF message FOR VALUES FROM (\(month.start)) TO (\(month.end))
-                """), logger: logger)
-        }
+        for month in months where !partitions.contains(month.tableName) { try await month.create(connection, logger: logger) }
     }
 
     func quarantine(_ failure: QuarantineFailure, source: String, now: Int64, _ connection: PostgresConnection) async throws {
@@ -201,6 +197,12 @@ struct PartitionMonth: Hashable, Sendable {
     }
 
     var tableName: String { String(format: "message_y%04dm%02d", year, month) }
+
+    func create(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            CREATE TABLE IF NOT EXISTS \(tableName) PARTITION OF message FOR VALUES FROM (\(start)) TO (\(end))
+            """), logger: logger)
+    }
     var start: Int64 { Self.milliseconds(year: year, month: month) }
     var end: Int64 { month == 12 ? Self.milliseconds(year: year + 1, month: 1) : Self.milliseconds(year: year, month: month + 1) }
 
@@ -236,24 +238,38 @@ struct MessageColumns {
 
     mutating func append(_ item: PreparedMessage, leafIndex: Int64, recalledBy by: String?, archivedAt now: Int64) {
         let message = item.message
+        var recallTarget: String?
+        if case .revoke(let target) = message.content { recallTarget = target.rawValue }
+        append(leafIndex: leafIndex, msgid: message.id.rawValue, seq: Int64(message.seq), action: message.action.rawValue,
+               sender: message.from.rawValue,
+               tolistJSON: String(decoding: (try? JSONEncoder().encode(message.toList.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self),
+               roomid: message.room?.rawValue, conversation: message.conversation?.rawValue, msgtime: message.time.milliseconds,
+               msgtype: message.msgtype, body: item.body, text: item.text, recallTarget: recallTarget, recalledBy: by, archivedAt: now,
+               fileExt: message.content.fileExtension, hasMedia: !message.content.mediaReferences.isEmpty, tokens: item.tokens)
+    }
+
+    /// One row as stored: sealed columns as they are (a migration copies them without re-sealing).
+    mutating func append(leafIndex: Int64, msgid: String, seq: Int64, action: String, sender: String, tolistJSON: String,
+                         roomid: String?, conversation: String?, msgtime: Int64, msgtype: String, body: ByteBuffer, text: ByteBuffer,
+                         recallTarget: String?, recalledBy: String?, archivedAt: Int64, fileExt: String?, hasMedia: Bool, tokens: String) {
         self.leafIndex.append(leafIndex)
-        msgid.append(message.id.rawValue)
-        seq.append(Int64(message.seq))
-        action.append(message.action.rawValue)
-        sender.append(message.from.rawValue)
-        tolist.append(String(decoding: (try? JSONEncoder().encode(message.toList.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self))
-        roomid.append(message.room?.rawValue ?? "")
-        conversation.append(message.conversation?.rawValue ?? "")
-        msgtime.append(message.time.milliseconds)
-        msgtype.append(message.msgtype)
-        body.append(item.body)
-        text.append(item.text)
-        if case .revoke(let target) = message.content { recallTarget.append(target.rawValue) } else { recallTarget.append("") }
-        recalledBy.append(by ?? "")
-        archivedAt.append(now)
-        fileExt.append(message.content.fileExtension ?? "")
-        hasMedia.append(!message.content.mediaReferences.isEmpty)
-        tokens.append(item.tokens)
+        self.msgid.append(msgid)
+        self.seq.append(seq)
+        self.action.append(action)
+        self.sender.append(sender)
+        tolist.append(tolistJSON)
+        self.roomid.append(roomid ?? "")
+        self.conversation.append(conversation ?? "")
+        self.msgtime.append(msgtime)
+        self.msgtype.append(msgtype)
+        self.body.append(body)
+        self.text.append(text)
+        self.recallTarget.append(recallTarget ?? "")
+        self.recalledBy.append(recalledBy ?? "")
+        self.archivedAt.append(archivedAt)
+        self.fileExt.append(fileExt ?? "")
+        self.hasMedia.append(hasMedia)
+        self.tokens.append(tokens)
     }
 
     func insert(_ connection: PostgresConnection, logger: Logger) async throws {

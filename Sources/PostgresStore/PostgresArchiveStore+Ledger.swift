@@ -101,7 +101,8 @@ extension PostgresArchiveStore {
         var report = try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let total = Int(try await Self.treeSize(connection, logger: logger))
-            var walk = LedgerWalk(checkpoints: try await Self.checkpoints(connection, logger: logger), sealer: sealer)
+            let checkpoints = try await Self.checkpoints(connection, logger: logger)
+            var walk = LedgerWalk(checkpoints: checkpoints, sealer: sealer)
             var next: UInt64 = 0
             while true {
                 let rows = try await leafPage(after: next, limit: LedgerWalk.pageSize, connection)
@@ -127,10 +128,13 @@ extension PostgresArchiveStore {
                 """, logger: logger).decode(String.self).first(where: { _ in true }) {
                 return walk.report(failure: VerifyFailure(kind: "media", ref: orphan, leafIndex: nil, reason: "stored attachment is not in the ledger"))
             }
-            let checkpointFailure = try await PostgresNodes.withNodes(connection, logger: logger) { node in
-                walk.checkCheckpoints(publicKey: publicKey, node: node)
+            let treeSize = walk.treeSize
+            let node = try await PostgresNodes.reader(connection, logger: logger) { node in
+                for (old, new) in zip(checkpoints, checkpoints.dropFirst()) where old.treeSize <= new.treeSize && new.treeSize <= treeSize {
+                    _ = try? MerkleProofs.consistencyProof(oldSize: old.treeSize, newSize: new.treeSize, node: node)
+                }
             }
-            return walk.report(failure: checkpointFailure)
+            return walk.report(failure: walk.checkCheckpoints(publicKey: publicKey, node: node))
         }
         if report.failure == nil, let blobs {
             let stored = try await connection { connection in

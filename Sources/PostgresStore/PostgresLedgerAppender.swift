@@ -91,6 +91,24 @@ enum PostgresNodes {
         }
     }
 
+    /// A reader over the nodes `record` asks for. `record` must reach every node it will need whatever the hash
+    /// values (run each computation under `try?`, never stop at the first failed check).
+    static func reader(_ connection: PostgresConnection, logger: Logger,
+                       record: (MerkleProofs.NodeReader) -> Void) async throws -> MerkleProofs.NodeReader {
+        var wanted = Set<Coordinate>()
+        record { level, index in
+            wanted.insert(Coordinate(level: level, index: index))
+            return MerkleHash.empty
+        }
+        let found = try await fetch(wanted, connection, logger: logger)
+        return { level, index in
+            guard let hash = found[Coordinate(level: level, index: index)] else {
+                throw StorageError("ledger node \(level)/\(index) is missing or damaged; run `chatledger verify`")
+            }
+            return hash
+        }
+    }
+
     static func fetch(_ coordinates: Set<Coordinate>, _ connection: PostgresConnection,
                       logger: Logger) async throws -> [Coordinate: MerkleHash] {
         var found: [Coordinate: MerkleHash] = [:]

@@ -108,6 +108,11 @@ enum PostgresSchema {
                 time_ms bigint NOT NULL, signature bytea NOT NULL, key_id text NOT NULL, tsa_token bytea
             );
 
+            CREATE TABLE policy (
+                version integer PRIMARY KEY, name text NOT NULL, document bytea NOT NULL, created_by text NOT NULL,
+                created_at bigint NOT NULL, note text
+            );
+
             CREATE TABLE alert (
                 id bigserial PRIMARY KEY, conversation text, category text NOT NULL, severity text NOT NULL,
                 status text NOT NULL DEFAULT 'open', assignee text, sender text NOT NULL,

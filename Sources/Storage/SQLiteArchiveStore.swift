@@ -6,7 +6,8 @@ import Ledger
 
 /// The embedded archive: one SQLite file in WAL mode, written by one writer, read concurrently.
 public final class SQLiteArchiveStore: ArchiveStore {
-    let pool: DatabasePool
+    /// The database; a migration to another engine reads it directly.
+    package let pool: DatabasePool
     let clock: @Sendable () -> WeComTime
     /// Seals bodies, texts, quarantine payloads and blobs under this archive's data keys.
     public let sealer: Sealer

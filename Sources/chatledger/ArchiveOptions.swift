@@ -2,7 +2,12 @@ import ArgumentParser
 import Foundation
 import Crypto
 import Ingest
+import ObjectStorage
+import PostgresStore
 import Storage
+
+/// What the engine-neutral commands need from an archive, embedded or on PostgreSQL.
+typealias AnyArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore
 
 /// Options every command that touches an archive shares.
 struct ArchiveOptions: ParsableArguments {
@@ -14,6 +19,25 @@ struct ArchiveOptions: ParsableArguments {
         discussion: "CHATLEDGER_MASTER_KEY (base64 of 32 bytes) overrides it. Keep the file off the archive's disk in production."))
     var masterKeyFile: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A PostgreSQL archive (postgres://user:password@host:5432/database[?sslmode=disable]) instead of the embedded one.",
+        discussion: "CHATLEDGER_DATABASE_URL sets it too. import, stats, search, context, show, verify and prove run on either engine; the console and the other commands still need the embedded archive."))
+    var database: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Where attachments live: s3://bucket/prefix?endpoint=https://host&region=…[&lock=compliance&retain-days=N]. Default: <data>/blobs.",
+        discussion: "Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; CHATLEDGER_BLOBS_URL sets it too."))
+    var blobs: String?
+
+    /// The PostgreSQL archive's URL, when one is named.
+    var postgresURL: String? {
+        (database ?? ProcessInfo.processInfo.environment["CHATLEDGER_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var blobsLocation: String? {
+        (blobs ?? ProcessInfo.processInfo.environment["CHATLEDGER_BLOBS_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     var dataURL: URL { URL(fileURLWithPath: data, isDirectory: true) }
     var databasePath: String { dataURL.appendingPathComponent("archive.sqlite").path }
     var blobsURL: URL { dataURL.appendingPathComponent("blobs", isDirectory: true) }
@@ -23,12 +47,14 @@ struct ArchiveOptions: ParsableArguments {
 
     /// Opens (creating if needed) the embedded archive.
     func openStore() throws -> SQLiteArchiveStore {
+        try requireEmbedded()
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         return try SQLiteArchiveStore(path: databasePath, masterKey: try MasterKey.load(file: masterKeyURL))
     }
 
     /// Opens an archive that must already exist (read commands should not create empty ones by accident).
     func openExistingStore() throws -> SQLiteArchiveStore {
+        try requireEmbedded()
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw ValidationError("no archive at \(data): run `chatledger import` or `chatledger demo` first, or pass --data")
         }
@@ -36,6 +62,29 @@ struct ArchiveOptions: ParsableArguments {
             throw ValidationError("no master key at \(masterKeyURL.path): pass --master-key-file or set CHATLEDGER_MASTER_KEY")
         }
         return try SQLiteArchiveStore(path: databasePath, masterKey: try MasterKey.load(file: masterKeyURL))
+    }
+
+    /// Commands that only the embedded archive serves yet say so instead of opening a different archive.
+    func requireEmbedded() throws {
+        guard postgresURL != nil else { return }
+        throw ValidationError("""
+            this command runs on the embedded archive only (for now); a PostgreSQL archive is served by import, stats, search, \
+            context, show, verify and prove. Unset --database / CHATLEDGER_DATABASE_URL for this command.
+            """)
+    }
+
+    /// The archive on whichever engine the options name. - Parameter create: make an embedded archive when absent.
+    func openAnyArchive(create: Bool = false) async throws -> any AnyArchive {
+        guard let url = postgresURL else { return create ? try openStore() : try openExistingStore() }
+        try FileManager.default.createDirectory(at: masterKeyURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return try await PostgresArchiveStore.open(url: url, masterKey: try MasterKey.load(file: masterKeyURL))
+    }
+
+    /// Attachments: the S3 bucket or folder `--blobs` names, else the folder beside the embedded archive.
+    func anyBlobStore(sealer: Sealer) throws -> any BlobStore {
+        guard let location = blobsLocation else { return try FolderBlobStore(root: blobsURL, sealer: sealer) }
+        if location.hasPrefix("s3://") { return S3BlobStore(configuration: try .init(url: location), sealer: sealer) }
+        return try FolderBlobStore(root: URL(fileURLWithPath: location, isDirectory: true), sealer: sealer)
     }
 
     /// The blob folder, sealed with the store's data keys.

@@ -5,7 +5,7 @@ import Storage
 
 /// The policy in force: the newest stored version, or the built-in packs stored as version 1 on first use.
 enum PolicyLoader {
-    static func current(_ store: SQLiteArchiveStore) async throws -> (version: Int, policy: Policy) {
+    static func current(_ store: any PolicyStore) async throws -> (version: Int, policy: Policy) {
         if let latest = try await store.policyVersions().first {
             do {
                 return (latest.version, try JSONDecoder().decode(Policy.self, from: Data(latest.document)))
@@ -25,7 +25,7 @@ enum PolicyLoader {
         return encoder
     }
 
-    static func analysis(_ store: SQLiteArchiveStore, channels: [String]) async throws -> RiskAnalysis {
+    static func analysis(_ store: any PolicyStore, channels: [String]) async throws -> RiskAnalysis {
         let (version, policy) = try await current(store)
         return RiskAnalysis(scanner: RiskScanner(policy: policy), policyVersion: version, channels: channels,
                             departments: try await store.employeeDepartments())

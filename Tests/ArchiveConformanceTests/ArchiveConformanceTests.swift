@@ -153,6 +153,11 @@ struct SimulatedCorpus: Sendable {
             #expect(report.ok, "\(String(describing: report.failure))")
             #expect(report.messages == 41 && report.auditEvents == 1 && report.checkpoints == 2 && report.treeSize == 42)
             #expect(report.root == second.root.hex)
+            // A third checkpoint: each is checked for consistency with the one before it.
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.message("p42", seq: 42)]))
+            try await store.writeCheckpoint(signingKey: key)
+            let third = try await store.verify(publicKey: key.publicKey, blobs: nil)
+            #expect(third.ok && third.checkpoints == 3, "\(String(describing: third.failure))")
             let stranger = Curve25519.Signing.PrivateKey()
             #expect(try await store.verify(publicKey: stranger.publicKey, blobs: nil).failure?.kind == "checkpoint")
         }

@@ -22,8 +22,9 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = try start(arguments)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let out = Pipe()
         let inputPipe = Pipe()
         if input != nil { process.standardInput = inputPipe }

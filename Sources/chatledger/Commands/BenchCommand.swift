@@ -10,7 +10,7 @@ import WeCom
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that report ratios against a baseline measured in the same run.",
-        subcommands: [Ingest.self, LedgerCost.self, SearchLatency.self, RiskThroughput.self, ReportSpeed.self])
+        subcommands: [Ingest.self, LedgerCost.self, SearchLatency.self, RiskThroughput.self, ReportSpeed.self, Engines.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -32,7 +32,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try archive.openStore()
+        let store = try await archive.openAnyArchive(create: true)
         let inputPath = chatdata ?? messages!
         let inputFolder = URL(fileURLWithPath: inputPath).deletingLastPathComponent()
         let lines = try JSONLines.read(inputPath)
@@ -62,7 +62,7 @@ struct ImportCommand: AsyncParsableCommand {
         let mediaURL = media.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? inputFolder.appendingPathComponent("media")
         if FileManager.default.fileExists(atPath: mediaURL.appendingPathComponent("index.json").path) {
             let fetcher = MediaFetcher(source: try MediaFolder(root: mediaURL), store: store,
-                                       blobs: try archive.blobStore(store))
+                                       blobs: try archive.anyBlobStore(sealer: store.sealer))
             while true {
                 let (stored, failed) = try await fetcher.fetchPending(limit: 500)
                 mediaStored += stored

@@ -54,7 +54,7 @@ struct SearchCommand: AsyncParsableCommand {
         request.newestFirst = !oldestFirst
         request.limit = limit
         request.offset = offset
-        let result = try await SearchService(store: try archive.openExistingStore()).search(request)
+        let result = try await SearchService(store: try await archive.openAnyArchive()).search(request)
         if json {
             try JSONOutput.print(SearchJSON(result))
         } else {
@@ -111,7 +111,7 @@ struct ContextCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let messages = try await archive.openExistingStore().context(of: MessageID(msgid), before: before, after: after)
+        let messages = try await archive.openAnyArchive().context(of: MessageID(msgid), before: before, after: after)
         if json {
             try JSONOutput.print(ContextJSON(anchor: msgid, messages: messages.map {
                 ContextJSON.Message(msgid: $0.id.rawValue, msgtime: $0.time.milliseconds, from: $0.from.rawValue,

@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
         var archive = ArchiveOptions()
         archive.data = settings.data
         archive.masterKeyFile = settings.masterKeyFile
+        // Options of an unparsed option group must all be assigned before they are read.
+        archive.database = nil
+        archive.blobs = nil
         let logger = Logger(label: "chatledger.serve")
         let store = try archive.openExistingStore()
         let signingKey = try archive.signingKey()

@@ -12,7 +12,7 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (raw = the original message JSON, unchanged).") var json = false
 
     func run() async throws {
-        let store = try archive.openExistingStore()
+        let store = try await archive.openAnyArchive()
         guard let message = try await store.message(id: MessageID(msgid)) else {
             throw CLIError("no message \(msgid) in \(archive.data); `chatledger quarantine list` shows what could not be archived")
         }

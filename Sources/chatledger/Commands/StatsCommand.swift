@@ -11,7 +11,7 @@ struct StatsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let stats = try await archive.openExistingStore().stats()
+        let stats = try await archive.openAnyArchive().stats()
         if json {
             try JSONOutput.print(StatsJSON(stats))
         } else {

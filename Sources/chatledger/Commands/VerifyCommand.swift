@@ -14,11 +14,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try archive.openExistingStore()
+        let store = try await archive.openAnyArchive()
         let key = try publicKey.map { try SigningKeyFormat.publicKey(pem: String(contentsOfFile: $0, encoding: .utf8)) }
             ?? archive.signingKey().publicKey
         let progress = ProgressBox(ProgressLine("verifying", total: nil))
-        let report = try await store.verify(publicKey: key, blobs: try archive.blobStore(store)) { done, _ in progress.update(done) }
+        let report = try await store.verify(publicKey: key, blobs: try archive.anyBlobStore(sealer: store.sealer)) { done, _ in progress.update(done) }
         progress.finish()
         if json {
             try JSONOutput.print(report)
@@ -40,7 +40,7 @@ struct ProveCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (the only format).") var json = false
 
     func run() async throws {
-        let store = try archive.openExistingStore()
+        let store = try await archive.openAnyArchive()
         let bundle = try await store.inclusionProof(msgid: msgid)
         try JSONOutput.print(ProofFile(bundle, publicKey: try archive.signingKey().publicKey))
     }

@@ -1,0 +1,137 @@
+import ArchiveModel
+import ArgumentParser
+import Crypto
+import Foundation
+import Ingest
+import PostgresStore
+import Search
+import Simulator
+import Storage
+import WeCom
+
+extension BenchCommand {
+    struct Engines: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "engines",
+            abstract: "The same archive on SQLite (baseline) and PostgreSQL in one run: import, search and verify, with ratios.",
+            discussion: """
+                Creates a scratch database on the server --postgres points at and drops it afterwards. Import is plaintext \
+                message JSON (sealing, tokenizing, ledger and commit: the store's work; RSA is the same on both engines).
+                """)
+
+        @Option(help: "A PostgreSQL server URL whose user may create databases.") var postgres: String
+        @Option(help: "Messages in each archive.") var messages = 200_000
+        @Option(help: "Queries per class.") var queries = 100
+        @Option(help: "Messages per commit.") var batch = 5000
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-bench-engines-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let masterKey = MasterKey.generate()
+            let database = "chatledger_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
+            let url = try await PostgresAdmin.createDatabase(database, serverURL: postgres)
+            do {
+                let report = try await measure(folder: folder, url: url, masterKey: masterKey)
+                try await PostgresAdmin.dropDatabase(database, serverURL: postgres)
+                if json {
+                    try JSONOutput.print(report)
+                } else {
+                    print(String(format: "PostgreSQL / SQLite: import %.2f, search p50 %.2f (p95 %.2f), verify %.2f", report.importRatio,
+                                 report.searchP50Ratio, report.searchP95Ratio, report.verifyRatio))
+                }
+            } catch {
+                try? await PostgresAdmin.dropDatabase(database, serverURL: postgres)
+                throw error
+            }
+        }
+
+        func measure(folder: URL, url: String, masterKey: MasterKey) async throws -> BenchEnginesReport {
+            let sqlite = try SQLiteArchiveStore(path: folder.appendingPathComponent("archive.sqlite").path, masterKey: masterKey)
+            let postgres = try await PostgresArchiveStore.open(url: url, masterKey: masterKey)
+            defer { postgres.close() }
+            let stores: [(String, any AnyArchive)] = [("sqlite", sqlite), ("postgres", postgres)]
+
+            BenchLog.write("generating \(messages) messages…")
+            var generator = ChatGenerator(seed: 7, expectedMessages: messages)
+            let lines = generator.next(messages).map(\.json)
+            var imports: [String: Double] = [:]
+            for (name, store) in stores {
+                let pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: PrivateKeyRing()))
+                let started = Date()
+                let summary = try await pipeline.importMessages(lines, batchSize: batch)
+                imports[name] = Double(lines.count) / Date().timeIntervalSince(started)
+                guard summary.inserted + summary.quarantined == lines.count else { throw CLIError("\(name) stored \(summary)") }
+                BenchLog.write("\(name) import: \(Int(imports[name]!)) messages/s")
+            }
+
+            let texts = lines.prefix(5000).compactMap { try? MessageDecoder().decode($0, seq: 0).searchableText }.filter { $0.count >= 4 }
+            let employees = generator.corp.employees.map(\.userID)
+            var rng = SeededRandom(seed: 5)
+            func term(_ length: Int) -> String {
+                while true {
+                    let text = Array(rng.pick(texts).filter { !$0.isWhitespace && !$0.isPunctuation })
+                    guard text.count >= length else { continue }
+                    let start = Int.random(in: 0...(text.count - length), using: &rng)
+                    return String(text[start..<start + length])
+                }
+            }
+            var requests: [(String, SearchRequest)] = []
+            for _ in 0..<queries {
+                requests.append(("1-char", .with(term(1))))
+                requests.append(("2-char", .with(term(2))))
+                requests.append(("4-char", .with(term(4))))
+                requests.append(("2 terms", .with(term(2) + " " + term(2))))
+                requests.append(("2-char + employee", .with(term(2), employee: rng.pick(employees))))
+            }
+            var classes: [String: [String: QueryClass]] = [:]
+            var all: [String: [Double]] = [:]
+            for (name, store) in stores {
+                let service = SearchService(store: store)
+                var latencies: [String: [Double]] = [:]
+                for (kind, request) in requests {
+                    let started = Date()
+                    _ = try await service.search(request)
+                    latencies[kind, default: []].append(Date().timeIntervalSince(started) * 1000)
+                }
+                classes[name] = latencies.mapValues { QueryClass($0, []) }
+                all[name] = latencies.values.flatMap { $0 }
+                for (kind, figures) in classes[name]!.sorted(by: { $0.key < $1.key }) {
+                    BenchLog.write("\(name) \(kind): p50 \(String(format: "%.1f", figures.p50)) ms, p95 \(String(format: "%.1f", figures.p95)) ms")
+                }
+            }
+
+            let key = Curve25519.Signing.PrivateKey()
+            var verify: [String: Double] = [:]
+            for (name, store) in stores {
+                try await store.writeCheckpoint(signingKey: key)
+                let report = try await store.verify(publicKey: key.publicKey, blobs: nil)
+                guard report.ok else { throw CLIError("\(name) does not verify: \(String(describing: report.failure))") }
+                verify[name] = report.recordsPerSecond
+                BenchLog.write("\(name) verify: \(Int(report.recordsPerSecond)) records/s")
+            }
+            let overall = all.mapValues { QueryClass($0, []) }
+            return BenchEnginesReport(
+                messages: messages, batch: batch, importPerSecond: imports, searchClasses: classes, verifyRecordsPerSecond: verify,
+                importRatio: imports["postgres"]! / imports["sqlite"]!,
+                searchP50Ratio: overall["postgres"]!.p50 / overall["sqlite"]!.p50,
+                searchP95Ratio: overall["postgres"]!.p95 / overall["sqlite"]!.p95,
+                verifyRatio: verify["postgres"]! / verify["sqlite"]!)
+        }
+    }
+}
+
+/// `bench engines --json`: per-engine figures and PostgreSQL / SQLite ratios (> 1 means PostgreSQL takes longer for
+/// latencies, and is faster for throughputs).
+struct BenchEnginesReport: Codable {
+    var messages: Int
+    var batch: Int
+    var importPerSecond: [String: Double]
+    var searchClasses: [String: [String: QueryClass]]
+    var verifyRecordsPerSecond: [String: Double]
+    var importRatio: Double
+    var searchP50Ratio: Double
+    var searchP95Ratio: Double
+    var verifyRatio: Double
+}
