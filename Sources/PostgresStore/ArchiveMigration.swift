@@ -60,6 +60,8 @@ public struct ArchiveMigration: Sendable {
                 report.tables = try await connection.withTransaction(logger: logger) { connection in
                     try await copyTables(connection)
                 }
+                // Searches plan from token statistics; a bulk load has none until autovacuum comes by.
+                try await connection.query("ANALYZE", logger: logger)
                 try await connection.close()
             } catch {
                 try? await connection.close()

@@ -11,6 +11,7 @@ import Storage
 /// holder dies its connection closes, PostgreSQL releases the lock, and the next waiter's ``acquire`` succeeds.
 /// A commit made under a lease checks, in its own transaction, that the lease connection still holds the lock
 /// (a fence): a holder that lost its connection cannot write after another process took over.
+/// Keep the lease referenced while ingesting and end with ``release()``.
 public final class IngestLease: Sendable {
     let connection: PostgresConnection
     /// The PostgreSQL backend of the lease connection: the lock's owner in `pg_locks`.

@@ -74,6 +74,12 @@ extension PostgresArchiveStore {
         }
     }
 
+    /// Refreshes the planner's statistics (token frequencies above all) after a bulk load; autovacuum does the same
+    /// on its own schedule.
+    public func analyze() async throws {
+        _ = try await connection { connection in try await connection.query("ANALYZE", logger: logger) }
+    }
+
     /// Seq gaps detected so far, oldest first.
     public func seqGaps(source: String) async throws -> [SeqGap] {
         try await connection { connection in

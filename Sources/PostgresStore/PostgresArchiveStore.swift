@@ -136,7 +136,9 @@ public final class PostgresArchiveStore: ArchiveStore, SearchableArchive {
     static func loadDataKeys(_ connection: PostgresConnection, master: MasterKey, now: Int64, logger: Logger) async throws -> Sealer {
         var keys: [UInt32: SymmetricKey] = [:]
         var active: UInt32?
-        let rows = try await connection.query("SELECT id, wrapped, master_fingerprint, active FROM data_key ORDER BY id FOR UPDATE",
+        // Two processes opening a new archive at once must not both create its first key.
+        try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
+        let rows = try await connection.query("SELECT id, wrapped, master_fingerprint, active FROM data_key ORDER BY id",
                                               logger: logger)
         for try await (id, wrapped, fingerprint, isActive) in rows.decode((Int32, ByteBuffer, String, Bool).self) {
             do {

@@ -7,7 +7,7 @@ import PostgresStore
 import Storage
 
 /// What the engine-neutral commands need from an archive, embedded or on PostgreSQL.
-typealias AnyArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore
+typealias AnyArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore & AlertOutbox
 
 /// Options every command that touches an archive shares.
 struct ArchiveOptions: ParsableArguments {

@@ -8,6 +8,6 @@ struct ChatLedgerCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SimulateCommand.self, ImportCommand.self, ShowCommand.self, StatsCommand.self,
             SearchCommand.self, ContextCommand.self, ScanCommand.self, AlertsCommand.self, PolicyCommand.self, RescanCommand.self, QuarantineCommand.self, VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
-            SdkWorkerCommand.self, SdkCompareCommand.self, BenchCommand.self, ServeCommand.self, UserCommand.self, SLACommand.self, QACommand.self, SentimentCommand.self, ReportCommand.self, MigrateCommand.self,
+            SdkWorkerCommand.self, SdkCompareCommand.self, BenchCommand.self, ServeCommand.self, UserCommand.self, SLACommand.self, QACommand.self, SentimentCommand.self, ReportCommand.self, MigrateCommand.self, IngestCommand.self,
         ])
 }

@@ -23,6 +23,7 @@ extension BenchCommand {
         @Option(help: "Messages in each archive.") var messages = 200_000
         @Option(help: "Queries per class.") var queries = 100
         @Option(help: "Messages per commit.") var batch = 5000
+        @Flag(help: "Keep the PostgreSQL database afterwards (its URL is printed) to inspect plans.") var keep = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -34,7 +35,7 @@ extension BenchCommand {
             let url = try await PostgresAdmin.createDatabase(database, serverURL: postgres)
             do {
                 let report = try await measure(folder: folder, url: url, masterKey: masterKey)
-                try await PostgresAdmin.dropDatabase(database, serverURL: postgres)
+                if keep { BenchLog.write("kept \(url)") } else { try await PostgresAdmin.dropDatabase(database, serverURL: postgres) }
                 if json {
                     try JSONOutput.print(report)
                 } else {
@@ -65,6 +66,8 @@ extension BenchCommand {
                 guard summary.inserted + summary.quarantined == lines.count else { throw CLIError("\(name) stored \(summary)") }
                 BenchLog.write("\(name) import: \(Int(imports[name]!)) messages/s")
             }
+            // What autovacuum does within a minute of a bulk load: the planner needs token statistics.
+            try await postgres.analyze()
 
             let texts = lines.prefix(5000).compactMap { try? MessageDecoder().decode($0, seq: 0).searchableText }.filter { $0.count >= 4 }
             let employees = generator.corp.employees.map(\.userID)
