@@ -53,22 +53,12 @@ public struct ArchiveMigration: Sendable {
         var report = Report()
         let sizeBefore = try await source.treeSize()
         if let sourceBlobs, let targetBlobs { report.blobs = try await copyBlobs(from: sourceBlobs, to: targetBlobs) }
-        do {
-            let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 0, logger: logger)
-            do {
-                try await PostgresSchema.migrate(connection, logger: logger)
-                report.tables = try await connection.withTransaction(logger: logger) { connection in
-                    try await copyTables(connection)
-                }
-                // Searches plan from token statistics; a bulk load has none until autovacuum comes by.
-                try await connection.query("ANALYZE", logger: logger)
-                try await connection.close()
-            } catch {
-                try? await connection.close()
-                throw error
-            }
-        } catch {
-            throw PostgresArchiveStore.explain(error, location: location)
+        report.tables = try await location.withConnection(logger: logger) { connection in
+            try await PostgresSchema.migrate(connection, logger: logger)
+            let tables = try await connection.withTransaction(logger: logger) { connection in try await copyTables(connection) }
+            // Searches plan from token statistics; a bulk load has none until autovacuum comes by.
+            try await connection.query("ANALYZE", logger: logger)
+            return tables
         }
         guard try await source.treeSize() == sizeBefore else {
             throw StorageError("""

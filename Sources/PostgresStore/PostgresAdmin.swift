@@ -29,12 +29,8 @@ public enum PostgresAdmin {
     }
 
     private static func run(_ sql: String, location: PostgresLocation, logger: Logger) async throws {
-        do {
-            let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 0, logger: logger)
-            defer { Task { try? await connection.close() } }
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        } catch {
-            throw PostgresArchiveStore.explain(error, location: location)
+        try await location.withConnection(logger: logger) { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
     }
 }

@@ -98,7 +98,7 @@ extension PostgresArchiveStore {
                        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> VerifyReport {
         let started = Date()
         let sealer = self.sealer
-        var report = try await transaction { connection in
+        let report = try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let total = Int(try await Self.treeSize(connection, logger: logger))
             let checkpoints = try await Self.checkpoints(connection, logger: logger)
@@ -136,59 +136,60 @@ extension PostgresArchiveStore {
             }
             return walk.report(failure: walk.checkCheckpoints(publicKey: publicKey, node: node))
         }
-        if report.failure == nil, let blobs {
-            let stored = try await connection { connection in
-                var stored: [(String, String)] = []
-                for try await pair in try await connection.query("""
-                    SELECT msgid, sha256 FROM message_media WHERE status = 'stored' ORDER BY id
-                    """, logger: logger).decode((String, String).self) { stored.append(pair) }
-                return stored
-            }
-            for (msgid, sha) in stored {
-                report.blobs += 1
-                do {
-                    if try await blobs.get(sha) == nil {
-                        report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "missing (attachment of message \(msgid))")
-                    }
-                } catch {
-                    report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "altered: \(error) (attachment of message \(msgid))")
-                }
-                if report.failure != nil { break }
-            }
+        let stored: [(msgid: String, sha256: String)] = blobs == nil ? [] : try await connection { connection in
+            var stored: [(msgid: String, sha256: String)] = []
+            for try await pair in try await connection.query("""
+                SELECT msgid, sha256 FROM message_media WHERE status = 'stored' ORDER BY id
+                """, logger: logger).decode((String, String).self) { stored.append(pair) }
+            return stored
         }
-        report.ok = report.failure == nil
-        report.seconds = Date().timeIntervalSince(started)
-        report.recordsPerSecond = report.seconds > 0 ? Double(report.records) / report.seconds : 0
-        return report
+        return await LedgerWalk.finish(report, storedBlobs: stored, blobs: blobs, started: started)
     }
 
-    /// Leaves from `start` on, each joined to the record it stands for (the message through its key, so only its
-    /// month partition is probed).
+    /// Leaves from `start` on, each with the record it stands for. Records are read by leaf range, and messages within
+    /// the time span their keys give, so only the month partitions the page touches are planned and read.
     private func leafPage(after start: UInt64, limit: Int, _ connection: PostgresConnection) async throws -> [LedgerLeafRow] {
         var rows: [LedgerLeafRow] = []
-        for try await row in try await connection.query("""
-            SELECT l.idx, l.kind, l.ref, l.hash, m.msgid, m.seq, m.body, mm.msgid, mm.sdkfileid, mm.sha256, md.size,
-                   a.id, a.at, a.actor, a.action, a.target, a.event
-            FROM ledger_leaf l
-            LEFT JOIN message_key k ON l.kind = 'message' AND k.leaf_index = l.idx
-            LEFT JOIN message m ON m.msgtime = k.msgtime AND m.leaf_index = k.leaf_index
-            LEFT JOIN message_media mm ON l.kind = 'media' AND mm.leaf_index = l.idx
-            LEFT JOIN media md ON md.sha256 = mm.sha256
-            LEFT JOIN audit_event a ON l.kind = 'audit' AND a.leaf_index = l.idx
-            WHERE l.idx >= \(Int64(start)) ORDER BY l.idx LIMIT \(Int64(limit))
-            """, logger: logger) {
-            let c = row.makeRandomAccess()
-            rows.append(LedgerLeafRow(
-                index: UInt64(try c[0].decode(Int64.self)), kind: try c[1].decode(String.self), ref: try c[2].decode(String.self),
-                storedHash: Array(buffer: try c[3].decode(ByteBuffer.self)), msgid: try c[4].decode(String?.self),
-                seq: try c[5].decode(Int64?.self), body: try c[6].decode(ByteBuffer?.self).map { Array(buffer: $0) },
-                mediaMsgid: try c[7].decode(String?.self), sdkFileID: try c[8].decode(String?.self), sha256: try c[9].decode(String?.self),
-                size: try c[10].decode(Int64?.self), auditID: try c[11].decode(Int64?.self),
-                auditColumns: try c[11].decode(Int64?.self) == nil ? nil : [
-                    String(try c[12].decode(Int64.self)), try c[13].decode(String.self), try c[14].decode(String.self),
-                    try c[15].decode(String.self),
-                ],
-                auditEvent: try c[16].decode(ByteBuffer?.self).map { Array(buffer: $0) }))
+        for try await (index, kind, ref, hash) in try await connection.query("""
+            SELECT idx, kind, ref, hash FROM ledger_leaf WHERE idx >= \(Int64(start)) ORDER BY idx LIMIT \(Int64(limit))
+            """, logger: logger).decode((Int64, String, String, ByteBuffer).self) {
+            rows.append(LedgerLeafRow(index: UInt64(index), kind: kind, ref: ref, storedHash: Array(buffer: hash)))
+        }
+        guard let first = rows.first?.index, let last = rows.last?.index else { return rows }
+        let (low, high) = (Int64(first), Int64(last))
+        var position: [Int64: Int] = [:]
+        for (offset, row) in rows.enumerated() { position[Int64(row.index)] = offset }
+
+        if let (since, until) = try await connection.query("""
+            SELECT min(msgtime), max(msgtime) FROM message_key WHERE leaf_index BETWEEN \(low) AND \(high)
+            """, logger: logger).decode((Int64?, Int64?).self).first(where: { _ in true }), let since, let until {
+            for try await (leaf, msgid, seq, body) in try await connection.query("""
+                SELECT leaf_index, msgid, seq, body FROM message
+                WHERE msgtime BETWEEN \(since) AND \(until) AND leaf_index BETWEEN \(low) AND \(high)
+                """, logger: logger).decode((Int64, String, Int64, ByteBuffer).self) {
+                guard let offset = position[leaf], rows[offset].kind == "message" else { continue }
+                rows[offset].msgid = msgid
+                rows[offset].seq = seq
+                rows[offset].body = Array(buffer: body)
+            }
+        }
+        for try await (leaf, msgid, fileID, sha, size) in try await connection.query("""
+            SELECT mm.leaf_index, mm.msgid, mm.sdkfileid, mm.sha256, md.size FROM message_media mm
+            LEFT JOIN media md ON md.sha256 = mm.sha256 WHERE mm.leaf_index BETWEEN \(low) AND \(high)
+            """, logger: logger).decode((Int64, String, String, String?, Int64?).self) {
+            guard let offset = position[leaf], rows[offset].kind == "media" else { continue }
+            rows[offset].mediaMsgid = msgid
+            rows[offset].sdkFileID = fileID
+            rows[offset].sha256 = sha
+            rows[offset].size = size
+        }
+        for try await (leaf, id, at, actor, action, target, event) in try await connection.query("""
+            SELECT leaf_index, id, at, actor, action, target, event FROM audit_event WHERE leaf_index BETWEEN \(low) AND \(high)
+            """, logger: logger).decode((Int64, Int64, Int64, String, String, String, ByteBuffer).self) {
+            guard let offset = position[leaf], rows[offset].kind == "audit" else { continue }
+            rows[offset].auditID = id
+            rows[offset].auditColumns = [String(at), actor, action, target]
+            rows[offset].auditEvent = Array(buffer: event)
         }
         return rows
     }

@@ -80,6 +80,13 @@ extension PostgresArchiveStore {
         _ = try await connection { connection in try await connection.query("ANALYZE", logger: logger) }
     }
 
+    /// Bytes the archive's database takes on disk (tables, indexes, TOAST), for sizing.
+    public func databaseBytes() async throws -> Int64 {
+        try await connection { connection in
+            try await connection.query("SELECT pg_database_size(current_database())", logger: logger).decode(Int64.self).first { _ in true } ?? 0
+        }
+    }
+
     /// Seq gaps detected so far, oldest first.
     public func seqGaps(source: String) async throws -> [SeqGap] {
         try await connection { connection in

@@ -12,8 +12,10 @@ extension PostgresArchiveStore {
         let sql = try PostgresSearchSQL(query: query, hasher: tokenHasher)
         return try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            let messages = try await storedMessages(sql.page, connection)
+            // The count comes first because it tells which page plan is fast: GIN cannot return matches in leaf order,
+            // so few matches are best collected and sorted, many best found walking the leaf index newest first.
             let counted = Int(try await connection.query(sql.count, logger: logger).decode(Int64.self).first { _ in true } ?? 0)
+            let messages = try await storedMessages(counted <= PostgresSearchSQL.sparseMatches ? sql.sparsePage : sql.page, connection)
             return MessagePage(total: min(counted, query.countLimit), totalIsLowerBound: counted > query.countLimit, messages: messages)
         }
     }
@@ -87,8 +89,14 @@ extension PostgresArchiveStore {
 /// The SQL of a ``MessageQuery`` on PostgreSQL: terms, people, groups and conversations become one `tsquery`
 /// matched against the GIN-indexed `tokens`; exclusions are `NOT (tokens @@ …)`; other filters are columns.
 struct PostgresSearchSQL {
+    /// Walks the leaf index from the newest (or oldest) end, checking each row: fast when matches are dense.
     var page: PostgresQuery
+    /// Collects every match through the GIN index and sorts them: fast when matches are few, where walking the leaf
+    /// index would read most of the table (the planner cannot know how rare a keyed token is).
+    var sparsePage: PostgresQuery
     var count: PostgresQuery
+    /// Up to this many matches, ``sparsePage`` serves the page.
+    static let sparseMatches = 2000
 
     init(query: MessageQuery, hasher: SearchTokenHasher) throws {
         var conditions: [String] = []
@@ -125,9 +133,15 @@ struct PostgresSearchSQL {
         let filterBindings = bindings
         let limit = try bind(Int64(query.limit))
         let offset = try bind(Int64(query.offset))
+        let direction = query.newestFirst ? "DESC" : "ASC"
         page = PostgresQuery(unsafeSQL: """
             SELECT \(PostgresArchiveStore.messageColumns) FROM message m \(whereClause)
-            ORDER BY m.leaf_index \(query.newestFirst ? "DESC" : "ASC") LIMIT \(limit) OFFSET \(offset)
+            ORDER BY m.leaf_index \(direction) LIMIT \(limit) OFFSET \(offset)
+            """, binds: bindings)
+        // `+ 0` keeps the planner off the leaf index.
+        sparsePage = PostgresQuery(unsafeSQL: """
+            SELECT \(PostgresArchiveStore.messageColumns) FROM message m \(whereClause)
+            ORDER BY m.leaf_index + 0 \(direction) LIMIT \(limit) OFFSET \(offset)
             """, binds: bindings)
         var countBindings = filterBindings
         countBindings.append(Int64(query.countLimit + 1))

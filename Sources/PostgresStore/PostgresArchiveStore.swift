@@ -32,22 +32,12 @@ public final class PostgresArchiveStore: ArchiveStore, SearchableArchive {
         let now = clock().milliseconds
         // One direct connection first: a wrong password or a missing database fails at once with PostgreSQL's
         // reason, where the pool would retry in the background.
-        let (sealer, origin): (Sealer, String)
-        do {
-            let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 0, logger: logger)
-            do {
-                try await PostgresSchema.migrate(connection, logger: logger)
-                (sealer, origin) = try await connection.withTransaction(logger: logger) { connection in
-                    (try await loadDataKeys(connection, master: masterKey, now: now, logger: logger),
-                     try await loadOrigin(connection, logger: logger))
-                }
-                try await connection.close()
-            } catch {
-                try? await connection.close()
-                throw error
+        let (sealer, origin) = try await location.withConnection(logger: logger) { connection in
+            try await PostgresSchema.migrate(connection, logger: logger)
+            return try await connection.withTransaction(logger: logger) { connection in
+                (try await loadDataKeys(connection, master: masterKey, now: now, logger: logger),
+                 try await loadOrigin(connection, logger: logger))
             }
-        } catch {
-            throw Self.explain(error, location: location)
         }
         // The pool warns when its first lease races `run()`, which is harmless here: only its errors matter.
         var poolLogger = logger

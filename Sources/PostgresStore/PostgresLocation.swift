@@ -1,6 +1,7 @@
 import ArchiveModel
 import Foundation
 import NIOSSL
+import Logging
 import PostgresNIO
 import Storage
 
@@ -54,5 +55,24 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         }
         return PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
                                                 database: database, tls: tls)
+    }
+}
+
+extension PostgresLocation {
+    /// Runs `body` on a connection of its own (outside any pool) and closes it; errors say what to do.
+    func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(), id: 0, logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch {
+            throw PostgresArchiveStore.explain(error, location: self)
+        }
     }
 }

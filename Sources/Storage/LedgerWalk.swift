@@ -134,6 +134,30 @@ package struct LedgerWalk {
         return nil
     }
 
+    /// Finishes a walk's report: every stored attachment (msgid, sha256) must open from `blobs` and match its hash;
+    /// then the outcome and the rate.
+    package static func finish(_ report: VerifyReport, storedBlobs: [(msgid: String, sha256: String)], blobs: (any BlobStore)?,
+                               started: Date) async -> VerifyReport {
+        var report = report
+        if report.failure == nil, let blobs {
+            for (msgid, sha) in storedBlobs {
+                report.blobs += 1
+                do {
+                    if try await blobs.get(sha) == nil {
+                        report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "missing (attachment of message \(msgid))")
+                    }
+                } catch {
+                    report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "altered: \(error) (attachment of message \(msgid))")
+                }
+                if report.failure != nil { break }
+            }
+        }
+        report.ok = report.failure == nil
+        report.seconds = Date().timeIntervalSince(started)
+        report.recordsPerSecond = report.seconds > 0 ? Double(report.records) / report.seconds : 0
+        return report
+    }
+
     /// Unseals and re-encodes each leaf on every core.
     static func recompute(_ rows: [LedgerLeafRow], sealer: Sealer) -> [Result<MerkleHash, VerifyFailure>] {
         let results = ResultBox(count: rows.count)

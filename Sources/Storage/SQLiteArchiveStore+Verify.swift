@@ -49,31 +49,14 @@ extension SQLiteArchiveStore {
                        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> VerifyReport {
         let sealer = self.sealer
         let started = Date()
-        var report = try await pool.read { db in
+        let report = try await pool.read { db in
             try LedgerVerification(db: db, sealer: sealer, publicKey: publicKey, progress: progress).run()
         }
-        if report.failure == nil, let blobs {
-            let stored = try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT msgid, sha256 FROM message_media WHERE status = 'stored' ORDER BY rowid")
-                    .map { ($0["msgid"] as String, $0["sha256"] as String) }
-            }
-            for (msgid, sha) in stored {
-                report.blobs += 1
-                do {
-                    if try await blobs.get(sha) == nil {
-                        report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil, reason: "missing (attachment of message \(msgid))")
-                    }
-                } catch {
-                    report.failure = VerifyFailure(kind: "blob", ref: sha, leafIndex: nil,
-                                                   reason: "altered: \(error) (attachment of message \(msgid))")
-                }
-                if report.failure != nil { break }
-            }
+        let stored = blobs == nil ? [] : try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT msgid, sha256 FROM message_media WHERE status = 'stored' ORDER BY rowid")
+                .map { (msgid: $0["msgid"] as String, sha256: $0["sha256"] as String) }
         }
-        report.ok = report.failure == nil
-        report.seconds = Date().timeIntervalSince(started)
-        report.recordsPerSecond = report.seconds > 0 ? Double(report.records) / report.seconds : 0
-        return report
+        return await LedgerWalk.finish(report, storedBlobs: stored, blobs: blobs, started: started)
     }
 }
 

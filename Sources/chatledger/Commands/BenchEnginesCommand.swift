@@ -71,15 +71,9 @@ extension BenchCommand {
 
             let texts = lines.prefix(5000).compactMap { try? MessageDecoder().decode($0, seq: 0).searchableText }.filter { $0.count >= 4 }
             let employees = generator.corp.employees.map(\.userID)
-            var rng = SeededRandom(seed: 5)
-            func term(_ length: Int) -> String {
-                while true {
-                    let text = Array(rng.pick(texts).filter { !$0.isWhitespace && !$0.isPunctuation })
-                    guard text.count >= length else { continue }
-                    let start = Int.random(in: 0...(text.count - length), using: &rng)
-                    return String(text[start..<start + length])
-                }
-            }
+            var terms = TermSampler(texts: texts, seed: 5)
+            func term(_ length: Int) -> String { terms.term(length) }
+            var rng = SeededRandom(seed: 6)
             var requests: [(String, SearchRequest)] = []
             for _ in 0..<queries {
                 requests.append(("1-char", .with(term(1))))
@@ -115,8 +109,13 @@ extension BenchCommand {
                 BenchLog.write("\(name) verify: \(Int(report.recordsPerSecond)) records/s")
             }
             let overall = all.mapValues { QueryClass($0, []) }
+            let sqliteFiles = ["archive.sqlite", "archive.sqlite-wal"].map { folder.appendingPathComponent($0).path }
+            let sqliteBytes = sqliteFiles.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64 }.reduce(0, +)
+            let bytes = ["sqlite": sqliteBytes, "postgres": try await postgres.databaseBytes()]
+            BenchLog.write("bytes per message: sqlite \(bytes["sqlite"]! / Int64(messages)), postgres \(bytes["postgres"]! / Int64(messages))")
             return BenchEnginesReport(
                 messages: messages, batch: batch, importPerSecond: imports, searchClasses: classes, verifyRecordsPerSecond: verify,
+                databaseBytes: bytes,
                 importRatio: imports["postgres"]! / imports["sqlite"]!,
                 searchP50Ratio: overall["postgres"]!.p50 / overall["sqlite"]!.p50,
                 searchP95Ratio: overall["postgres"]!.p95 / overall["sqlite"]!.p95,
@@ -133,6 +132,8 @@ struct BenchEnginesReport: Codable {
     var importPerSecond: [String: Double]
     var searchClasses: [String: [String: QueryClass]]
     var verifyRecordsPerSecond: [String: Double]
+    /// On-disk size of each archive (SQLite file and WAL; the whole PostgreSQL database).
+    var databaseBytes: [String: Int64]
     var importRatio: Double
     var searchP50Ratio: Double
     var searchP95Ratio: Double

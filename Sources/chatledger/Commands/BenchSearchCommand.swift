@@ -64,15 +64,9 @@ extension BenchCommand {
                 sample = try await baseline.read { db in try String.fetchAll(db, sql: "SELECT text FROM plain ORDER BY random() LIMIT 3000") }
             }
             let sizes = try await store.storageSizes()
-            var rng = SeededRandom(seed: 5)
-            func term(_ length: Int) -> String {
-                while true {
-                    let text = Array(rng.pick(sample).filter { !$0.isWhitespace && !$0.isPunctuation })
-                    guard text.count >= length else { continue }
-                    let start = Int.random(in: 0...(text.count - length), using: &rng)
-                    return String(text[start..<start + length])
-                }
-            }
+            var terms = TermSampler(texts: sample, seed: 5)
+            func term(_ length: Int) -> String { terms.term(length) }
+            var rng = SeededRandom(seed: 6)
             let employees = SimulatedCorp(seed: 99).employees.map(\.userID)
             let service = SearchService(store: store)
             var classes: [String: QueryClass] = [:]
@@ -114,6 +108,26 @@ extension BenchCommand {
         }
 
         func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    }
+}
+
+/// Search terms cut from real message texts (letters only), with a fixed seed.
+struct TermSampler {
+    var texts: [String]
+    var rng: SeededRandom
+
+    init(texts: [String], seed: UInt64) {
+        self.texts = texts.map { String($0.filter { !$0.isWhitespace && !$0.isPunctuation }) }
+        rng = SeededRandom(seed: seed)
+    }
+
+    mutating func term(_ length: Int) -> String {
+        while true {
+            let text = Array(rng.pick(texts))
+            guard text.count >= length else { continue }
+            let start = Int.random(in: 0...(text.count - length), using: &rng)
+            return String(text[start..<start + length])
+        }
     }
 }
 
