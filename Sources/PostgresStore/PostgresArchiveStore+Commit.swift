@@ -89,7 +89,7 @@ extension PostgresArchiveStore {
             if case .revoke(let target) = item.message.content { recalledBy[target.rawValue] = item.message.id.rawValue }
         }
         for try await (target, id) in try await connection.query("""
-            SELECT recall_target, msgid FROM message WHERE recall_target = ANY(\(ids)::text[])
+            SELECT target, revoke FROM recall WHERE target = ANY(\(ids)::text[])
             """, logger: logger).decode((String, String).self) { recalledBy[target] = id }
 
         var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
@@ -129,10 +129,12 @@ extension PostgresArchiveStore {
         try await ledger.flush(connection, logger: logger)
         try await media.insert(connection, logger: logger)
         if !recalls.target.isEmpty {
+            // The key gives each target's month, so each update reads one partition.
             try await connection.query("""
                 UPDATE message SET recalled_by = r.by
                 FROM unnest(\(recalls.target)::text[], \(recalls.by)::text[]) AS r(target, by)
-                WHERE message.msgid = r.target
+                JOIN message_key k ON k.msgid = r.target
+                WHERE message.msgid = k.msgid AND message.msgtime = k.msgtime
                 """, logger: logger)
         }
         for consent in consents {
@@ -289,6 +291,11 @@ struct MessageColumns {
                         \(fileExt)::text[], \(hasMedia)::boolean[], \(tokens)::text[])
                 AS m(leaf_index, msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype, body, text,
                      recall_target, recalled_by, archived_at, file_ext, has_media, tokens)
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO recall (target, revoke)
+            SELECT target, revoke FROM unnest(\(recallTarget)::text[], \(msgid)::text[]) AS r(target, revoke) WHERE target <> ''
+            ON CONFLICT DO NOTHING
             """, logger: logger)
     }
 }

@@ -63,7 +63,9 @@ enum PostgresSchema {
             CREATE INDEX message_tokens ON message USING gin (tokens);
             CREATE INDEX message_conversation_time ON message (conversation, msgtime);
             CREATE INDEX message_sender_time ON message (sender, msgtime);
-            CREATE INDEX message_recall_target ON message (recall_target) WHERE recall_target IS NOT NULL;
+            -- Recalls by target, unpartitioned: a commit looks up whether any of its messages was recalled earlier with one
+            -- probe per message instead of one per message and month partition.
+            CREATE TABLE recall (target text PRIMARY KEY, revoke text NOT NULL);
             CREATE INDEX message_msgtype ON message (msgtype);
 
             CREATE TABLE conversation (

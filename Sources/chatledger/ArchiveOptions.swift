@@ -21,7 +21,7 @@ struct ArchiveOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "A PostgreSQL archive (postgres://user:password@host:5432/database[?sslmode=disable]) instead of the embedded one.",
-        discussion: "CHATLEDGER_DATABASE_URL sets it too. import, stats, search, context, show, verify and prove run on either engine; the console and the other commands still need the embedded archive."))
+        discussion: "CHATLEDGER_DATABASE_URL sets it too. import, ingest, stats, search, context, show, verify, prove, quarantine and policy (except rescan) run on either engine; the console and the other commands still need the embedded archive."))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp(
@@ -68,8 +68,8 @@ struct ArchiveOptions: ParsableArguments {
     func requireEmbedded() throws {
         guard postgresURL != nil else { return }
         throw ValidationError("""
-            this command runs on the embedded archive only (for now); a PostgreSQL archive is served by import, stats, search, \
-            context, show, verify and prove. Unset --database / CHATLEDGER_DATABASE_URL for this command.
+            this command runs on the embedded archive only (for now); a PostgreSQL archive is served by import, ingest, stats, \
+            search, context, show, verify, prove, quarantine and policy. Unset --database / CHATLEDGER_DATABASE_URL for this command.
             """)
     }
 

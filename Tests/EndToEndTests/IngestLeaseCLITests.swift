@@ -40,6 +40,7 @@ struct IngestLeaseCLITests {
     @Test func aKilledIngesterIsReplacedAndNothingIsLostOrDoubled() throws {
         let data = try CLI.temporaryFolder("ingest")
         let database = try MigrateCLITests.createDatabase()
+        defer { try? MigrateCLITests.dropDatabase(database) }
         let common = ["ingest", "--data", data, "--database", database, "--simulate-seed", "19", "--rate", "150", "--interval", "0.3"]
         let first = try Self.start(common + ["--holder", "node-a"], log: data + "/a.log")
         defer { if first.process.isRunning { kill(first.process.processIdentifier, SIGKILL) } }

@@ -9,15 +9,26 @@ struct MigrateCLITests {
     static func createDatabase() throws -> String {
         let server = try #require(TestServers.postgres.flatMap(URLComponents.init(string:)), "run scripts/start-services.sh")
         let name = "cl_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        try psql("CREATE DATABASE \(name)", server: server)
+        return "postgres://\(server.user ?? "postgres"):\(server.password ?? "")@\(server.host ?? "127.0.0.1"):\(server.port ?? 5432)/\(name)?sslmode=disable"
+    }
+
+    /// Drops a database `createDatabase` made (closing what still holds it open).
+    static func dropDatabase(_ url: String) throws {
+        let server = try #require(TestServers.postgres.flatMap(URLComponents.init(string:)))
+        let name = try #require(URLComponents(string: url)?.path.dropFirst())
+        try psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", server: server)
+    }
+
+    static func psql(_ sql: String, server: URLComponents) throws {
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         psql.arguments = ["psql", "-h", server.host ?? "127.0.0.1", "-p", String(server.port ?? 5432), "-U", server.user ?? "postgres",
-                          "-d", "postgres", "-qc", "CREATE DATABASE \(name)"]
+                          "-d", "postgres", "-qc", sql]
         psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": server.password ?? ""]) { _, new in new }
         try psql.run()
         psql.waitUntilExit()
-        #expect(psql.terminationStatus == 0)
-        return "postgres://\(server.user ?? "postgres"):\(server.password ?? "")@\(server.host ?? "127.0.0.1"):\(server.port ?? 5432)/\(name)?sslmode=disable"
+        #expect(psql.terminationStatus == 0, "psql \(sql)")
     }
 
     @Test func anArchiveMovesToPostgresAndS3AndStillVerifies() throws {
@@ -28,6 +39,7 @@ struct MigrateCLITests {
         let embedded = try #require(try CLI.run(["verify", "--data", data, "--json"]).json as? [String: Any])
 
         let database = try Self.createDatabase()
+        defer { try? Self.dropDatabase(database) }
         let s3 = "s3://migrated-\(UUID().uuidString.lowercased().prefix(8))/bank?endpoint=\(ProcessInfo.processInfo.environment["CHATLEDGER_TEST_S3_ENDPOINT"] ?? "http://127.0.0.1:5434")&lock=governance&retain-days=1"
         let credentials = ["AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"]
         let migrated = try CLI.run(["migrate", "--data", data, "--to", database, "--blobs-to", s3, "--create-bucket", "--json"],
@@ -47,6 +59,10 @@ struct MigrateCLITests {
         let searched = try CLI.run(["search", "的", "--data", data, "--database", database, "--json"])
         #expect(searched.status == 0 && ((searched.json as? [String: Any])?["total"] as? Int ?? 0) > 0)
 
+        let policies = try CLI.run(["policy", "list", "--data", data, "--database", database, "--json"])
+        #expect(policies.status == 0 && ((policies.json as? [[String: Any]])?.count ?? 0) >= 1, "\(policies.stderr)")
+        let quarantine = try CLI.run(["quarantine", "list", "--data", data, "--database", database, "--json"])
+        #expect(quarantine.status == 0 && (quarantine.json as? [Any])?.isEmpty == true, "\(quarantine.stderr)")
         // Commands the PostgreSQL archive does not serve yet refuse instead of opening the embedded one.
         let refused = try CLI.run(["alerts", "list", "--data", data, "--database", database])
         #expect(refused.status != 0 && refused.stderr.contains("embedded archive only"))

@@ -16,7 +16,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             _ = try await PolicyLoader.current(store)
             let versions = try await store.policyVersions()
             if json {
@@ -36,7 +36,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @Option(help: "A stored version.") var version: Int?
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             let (current, policy) = try await PolicyLoader.current(store)
             let chosen = try version.map { wanted -> Policy in
                 guard wanted == current else { throw CLIError("use `policy export --version \(wanted)` to read an older version") }
@@ -56,7 +56,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @Option(help: "Output file (default: standard output).") var out: String?
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             _ = try await PolicyLoader.current(store)
             let versions = try await store.policyVersions()
             guard let chosen = version.map({ wanted in versions.first { $0.version == wanted } }) ?? versions.first else {
@@ -85,7 +85,7 @@ struct PolicyCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(file) is not a policy: \(error)")
             }
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             let version = try await store.addPolicy(name: policy.name, document: Array(try PolicyLoader.encoder.encode(policy)),
                                                     createdBy: by, note: note)
             print("policy \(policy.name) stored as version \(version); `chatledger rescan --since DATE` applies it to history")

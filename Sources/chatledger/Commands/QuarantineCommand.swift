@@ -18,7 +18,7 @@ struct QuarantineCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let entries = try await archive.openExistingStore().quarantine(includeResolved: all, limit: limit)
+            let entries = try await archive.openAnyArchive().quarantine(includeResolved: all, limit: limit)
             if json {
                 try JSONOutput.print(entries.map(QuarantineJSON.init))
             } else if entries.isEmpty {
@@ -38,7 +38,7 @@ struct QuarantineCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             let keysURL = keys.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? archive.defaultKeysURL
             let ring = FileManager.default.fileExists(atPath: keysURL.path) ? try PrivateKeyRing.load(directory: keysURL) : PrivateKeyRing()
             let result = try await IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: ring)).retryQuarantine()
