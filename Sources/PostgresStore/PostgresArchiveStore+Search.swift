@@ -1,5 +1,7 @@
 import ArchiveModel
+import Crypto
 import Foundation
+import Logging
 import NIOCore
 import PostgresNIO
 import Storage
@@ -9,13 +11,15 @@ extension PostgresArchiveStore {
     /// Runs a message query: one `tsquery` over the GIN index for terms, people, groups and conversations, plus
     /// column filters; the time range prunes month partitions. Page and count read one snapshot.
     public func search(_ query: MessageQuery) async throws -> MessagePage {
-        let sql = try PostgresSearchSQL(query: query, hasher: tokenHasher)
+        let sql = PostgresSearchSQL(query: query, hasher: tokenHasher)
         return try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             // The count comes first because it tells which page plan is fast: GIN cannot return matches in leaf order,
             // so few matches are best collected and sorted, many best found walking the leaf index newest first.
-            let counted = Int(try await connection.query(sql.count, logger: logger).decode(Int64.self).first { _ in true } ?? 0)
-            let messages = try await storedMessages(counted <= PostgresSearchSQL.sparseMatches ? sql.sparsePage : sql.page, connection)
+            let countRow = try await SearchStatement.rows(sql.count, on: connection, logger: logger).first
+            let counted = Int(try countRow?.makeRandomAccess()[0].decode(Int64.self) ?? 0)
+            let page = counted <= PostgresSearchSQL.sparseMatches ? sql.sparsePage : sql.page
+            let messages = try await SearchStatement.rows(page, on: connection, logger: logger).map(storedMessage)
             return MessagePage(total: min(counted, query.countLimit), totalIsLowerBound: counted > query.countLimit, messages: messages)
         }
     }
@@ -88,65 +92,101 @@ extension PostgresArchiveStore {
 
 /// The SQL of a ``MessageQuery`` on PostgreSQL: terms, people, groups and conversations become one `tsquery`
 /// matched against the GIN-indexed `tokens`; exclusions are `NOT (tokens @@ …)`; other filters are columns.
+/// Statements are run prepared (``SearchStatement``): their text depends only on which filters are set, so a
+/// pooled connection plans each shape once instead of planning every month partition on every search.
 struct PostgresSearchSQL {
+    struct Statement {
+        var sql: String
+        var binds: PostgresBindings
+    }
+
     /// Walks the leaf index from the newest (or oldest) end, checking each row: fast when matches are dense.
-    var page: PostgresQuery
+    var page: Statement
     /// Collects every match through the GIN index and sorts them: fast when matches are few, where walking the leaf
     /// index would read most of the table (the planner cannot know how rare a keyed token is).
-    var sparsePage: PostgresQuery
-    var count: PostgresQuery
+    var sparsePage: Statement
+    var count: Statement
     /// Up to this many matches, ``sparsePage`` serves the page.
     static let sparseMatches = 2000
 
-    init(query: MessageQuery, hasher: SearchTokenHasher) throws {
+    init(query: MessageQuery, hasher: SearchTokenHasher) {
         var conditions: [String] = []
-        var bindings = PostgresBindings()
-        func bind(_ value: some PostgresThrowingDynamicTypeEncodable) throws -> String {
-            try bindings.append(value)
-            return "$\(bindings.count)"
+        var binds = PostgresBindings()
+        func bind(_ value: some PostgresNonThrowingEncodable & PostgresDynamicTypeEncodable) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
         }
+        func text(_ value: String) -> String { bind(value) }
+        func texts(_ values: [String]) -> String { bind(values) }
         var clauses = query.clauses.map { clause in clause.map { SearchVector.term($0, hasher: hasher) } }
         for group in query.partyGroups { clauses.append(group.map { SearchVector.party($0, hasher: hasher) }) }
         if let rooms = query.rooms { clauses.append(rooms.map { SearchVector.room($0, hasher: hasher) }) }
         if let conversations = query.conversations { clauses.append(conversations.map { SearchVector.conversation($0, hasher: hasher) }) }
+        // Query texts travel as text and are cast here, so a prepared statement's parameter is text.
         if let positive = SearchVector.query(clauses) {
-            conditions.append("m.tokens @@ \(try bind(positive))::tsquery")
+            conditions.append("m.tokens @@ \(text(positive))::text::tsquery")
         }
         if !query.excluded.isEmpty {
             let excluded = query.excluded.map { SearchVector.term($0, hasher: hasher) }.joined(separator: " | ")
-            conditions.append("NOT (m.tokens @@ \(try bind(excluded))::tsquery)")
+            conditions.append("NOT (m.tokens @@ \(text(excluded))::text::tsquery)")
         }
         if !query.excludedParties.isEmpty {
             let excluded = query.excludedParties.map { SearchVector.party($0, hasher: hasher) }.joined(separator: " | ")
-            conditions.append("NOT (m.tokens @@ \(try bind(excluded))::tsquery)")
+            conditions.append("NOT (m.tokens @@ \(text(excluded))::text::tsquery)")
         }
-        if let since = query.since { conditions.append("m.msgtime >= \(try bind(since))") }
-        if let until = query.until { conditions.append("m.msgtime < \(try bind(until))") }
-        if let types = query.msgtypes { conditions.append("m.msgtype = ANY(\(try bind(types))::text[])") }
+        if let since = query.since { conditions.append("m.msgtime >= \(bind(since))::bigint") }
+        if let until = query.until { conditions.append("m.msgtime < \(bind(until))::bigint") }
+        if let types = query.msgtypes { conditions.append("m.msgtype = ANY(\(texts(types))::text[])") }
         if let extensions = query.fileExtensions {
             let normalized = extensions.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
-            conditions.append("m.file_ext = ANY(\(try bind(normalized))::text[])")
+            conditions.append("m.file_ext = ANY(\(texts(normalized))::text[])")
         }
-        if let hasMedia = query.hasMedia { conditions.append("m.has_media = \(try bind(hasMedia))") }
+        if let hasMedia = query.hasMedia { conditions.append("m.has_media = \(bind(hasMedia))::boolean") }
         if let recalled = query.recalled { conditions.append(recalled ? "m.recalled_by IS NOT NULL" : "m.recalled_by IS NULL") }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let filterBindings = bindings
-        let limit = try bind(Int64(query.limit))
-        let offset = try bind(Int64(query.offset))
+        let filterBinds = binds
+        let limit = bind(Int64(query.limit))
+        let offset = bind(Int64(query.offset))
         let direction = query.newestFirst ? "DESC" : "ASC"
-        page = PostgresQuery(unsafeSQL: """
+        page = Statement(sql: """
             SELECT \(PostgresArchiveStore.messageColumns) FROM message m \(whereClause)
-            ORDER BY m.leaf_index \(direction) LIMIT \(limit) OFFSET \(offset)
-            """, binds: bindings)
+            ORDER BY m.leaf_index \(direction) LIMIT \(limit)::bigint OFFSET \(offset)::bigint
+            """, binds: binds)
         // `+ 0` keeps the planner off the leaf index.
-        sparsePage = PostgresQuery(unsafeSQL: """
+        sparsePage = Statement(sql: """
             SELECT \(PostgresArchiveStore.messageColumns) FROM message m \(whereClause)
-            ORDER BY m.leaf_index + 0 \(direction) LIMIT \(limit) OFFSET \(offset)
-            """, binds: bindings)
-        var countBindings = filterBindings
-        countBindings.append(Int64(query.countLimit + 1))
-        count = PostgresQuery(unsafeSQL: """
-            SELECT count(*) FROM (SELECT 1 FROM message m \(whereClause) LIMIT $\(countBindings.count)) AS matched
-            """, binds: countBindings)
+            ORDER BY m.leaf_index + 0 \(direction) LIMIT \(limit)::bigint OFFSET \(offset)::bigint
+            """, binds: binds)
+        var countBinds = filterBinds
+        countBinds.append(Int64(query.countLimit + 1))
+        count = Statement(sql: """
+            SELECT count(*) FROM (SELECT 1 FROM message m \(whereClause) LIMIT $\(countBinds.count)::bigint) AS matched
+            """, binds: countBinds)
+    }
+}
+
+/// Runs search statements prepared: postgres-nio prepares a statement once per connection under its name and reuses it.
+///
+/// Its prepared-statement API wants the text as a static property, while ours is chosen per query from the filters
+/// set; the text is therefore a task-local value read while `execute` builds its request (synchronously, in the
+/// calling task, in postgres-nio 1.33), and the name is derived from the text, so each distinct text is prepared once
+/// per connection and never confused with another.
+struct SearchStatement: PostgresPreparedStatement {
+    typealias Row = PostgresRow
+    @TaskLocal static var text = ""
+    static var sql: String { text }
+    static var name: String { "chatledger_search_" + SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() }
+
+    let bindings: PostgresBindings
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+
+    static func rows(_ statement: PostgresSearchSQL.Statement, on connection: PostgresConnection,
+                     logger: Logger) async throws -> [PostgresRow] {
+        try await $text.withValue(statement.sql) {
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(SearchStatement(bindings: statement.binds), logger: logger) { rows.append(row) }
+            return rows
+        }
     }
 }

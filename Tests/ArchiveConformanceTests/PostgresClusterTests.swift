@@ -42,6 +42,26 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test func aHolderWhoseConnectionIsCutCannotWriteAndTheLeaseIsFreeAgain() async throws {
+        try await withArchive(.postgres) { opened in
+            let store = try #require(opened.postgres)
+            let url = try #require(opened.url)
+            let lease = try #require(try await IngestLease.tryAcquire(store.location, holder: "node-a"))
+            store.commitUnder(lease)
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Message.message("c1", seq: 1)], cursor: 1))
+            // The network drops the holder's lease connection (or an operator terminates it).
+            try await ScratchDatabase.execute("SELECT pg_terminate_backend(\(lease.backendPID))", on: url)
+            await #expect(throws: StorageError.self) {
+                _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Message.message("c2", seq: 2)], cursor: 2))
+            }
+            #expect(try await store.cursor(source: "wecom") == 1)
+            let next = try #require(try await IngestLease.tryAcquire(store.location, holder: "node-b"))
+            #expect(try await IngestLease.currentHolder(store) == "node-b")
+            await next.release()
+            await lease.release()
+        }
+    }
+
     @Test func dispatchersInSeveralProcessesDeliverEachAlertOnce() async throws {
         try await withArchive(.postgres) { opened in
             let store = try #require(opened.postgres)
