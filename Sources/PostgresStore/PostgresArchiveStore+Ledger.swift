@@ -227,9 +227,7 @@ extension PostgresArchiveStore {
     /// Appends an audit event to the tamper-evident log in one transaction; the time is the store's clock.
     @discardableResult
     public func appendAudit(_ event: AuditEvent) async throws -> StoredAuditEvent {
-        var stamped = event
-        stamped.at = clock().milliseconds
-        let event = stamped
+        let event = event.stamped(at: clock().milliseconds)
         let json = event.canonicalJSON
         return try await transaction { connection in
             var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)

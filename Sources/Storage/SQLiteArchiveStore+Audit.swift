@@ -30,6 +30,13 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         [String(at), actor, action, target].map { $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
     }
 
+    /// The event as recorded: its time is the store's clock, whatever the caller set.
+    package func stamped(at milliseconds: Int64) -> AuditEvent {
+        var stamped = self
+        stamped.at = milliseconds
+        return stamped
+    }
+
     /// The bytes the ledger leaf holds: sorted keys, no insignificant whitespace.
     public var canonicalJSON: [UInt8] {
         let encoder = JSONEncoder()
@@ -78,9 +85,7 @@ extension SQLiteArchiveStore {
     /// Appends an audit event to the tamper-evident log in one transaction; the time is the store's clock.
     @discardableResult
     public func appendAudit(_ event: AuditEvent) async throws -> StoredAuditEvent {
-        var stamped = event
-        stamped.at = clock().milliseconds
-        let event = stamped
+        let event = event.stamped(at: clock().milliseconds)
         let json = event.canonicalJSON
         let sealer = self.sealer
         let integrity = self.integrity
