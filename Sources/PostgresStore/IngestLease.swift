@@ -97,7 +97,7 @@ final class IngestFence: @unchecked Sendable {
                            AND ((classid::bigint << 32) | objid::bigint) = \(PostgresSchema.ingestLock))
             """, logger: logger).decode(Bool.self).first { _ in true } ?? false
         guard held else {
-            throw StorageError("this process lost the ingest lease (its PostgreSQL connection closed); another process ingests now")
+            throw StorageError("this process lost the ingest lease (its PostgreSQL connection closed) and another may ingest now; nothing was written — start it again to wait for the lease")
         }
     }
 }

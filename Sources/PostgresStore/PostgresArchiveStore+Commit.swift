@@ -68,11 +68,9 @@ extension PostgresArchiveStore {
     func prepare(_ messages: [ChatMessage]) throws -> [PreparedMessage] {
         let sealer = self.sealer
         let hasher = tokenHasher
-        let results = ParallelResults<PreparedMessage>(count: messages.count)
-        DispatchQueue.concurrentPerform(iterations: messages.count) { index in
-            results.set(index, Result { try PreparedMessage(messages[index], sealer: sealer, hasher: hasher) })
-        }
-        return try results.values.map { try $0.get() }
+        return try ConcurrentSlots<Result<PreparedMessage, any Error>>.map(messages.count) { index in
+            Result { try PreparedMessage(messages[index], sealer: sealer, hasher: hasher) }
+        }.map { try $0.get() }
     }
 
     /// Inserts messages whose msgid is not stored yet, with their ledger leaves, attachments, recalls, consents and
@@ -323,13 +321,4 @@ struct MediaColumns {
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }
-}
-
-/// Results written by concurrent workers, each to its own slot.
-final class ParallelResults<Value: Sendable>: @unchecked Sendable {
-    private var storage: [Result<Value, any Error>?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<Value, any Error>) { lock.withLock { storage[index] = value } }
-    var values: [Result<Value, any Error>] { lock.withLock { storage.map { $0! } } }
 }

@@ -116,30 +116,28 @@ struct PostgresSearchSQL {
             binds.append(value)
             return "$\(binds.count)"
         }
-        func text(_ value: String) -> String { bind(value) }
-        func texts(_ values: [String]) -> String { bind(values) }
         var clauses = query.clauses.map { clause in clause.map { SearchVector.term($0, hasher: hasher) } }
         for group in query.partyGroups { clauses.append(group.map { SearchVector.party($0, hasher: hasher) }) }
         if let rooms = query.rooms { clauses.append(rooms.map { SearchVector.room($0, hasher: hasher) }) }
         if let conversations = query.conversations { clauses.append(conversations.map { SearchVector.conversation($0, hasher: hasher) }) }
         // Query texts travel as text and are cast here, so a prepared statement's parameter is text.
         if let positive = SearchVector.query(clauses) {
-            conditions.append("m.tokens @@ \(text(positive))::text::tsquery")
+            conditions.append("m.tokens @@ \(bind(positive))::text::tsquery")
         }
         if !query.excluded.isEmpty {
             let excluded = query.excluded.map { SearchVector.term($0, hasher: hasher) }.joined(separator: " | ")
-            conditions.append("NOT (m.tokens @@ \(text(excluded))::text::tsquery)")
+            conditions.append("NOT (m.tokens @@ \(bind(excluded))::text::tsquery)")
         }
         if !query.excludedParties.isEmpty {
             let excluded = query.excludedParties.map { SearchVector.party($0, hasher: hasher) }.joined(separator: " | ")
-            conditions.append("NOT (m.tokens @@ \(text(excluded))::text::tsquery)")
+            conditions.append("NOT (m.tokens @@ \(bind(excluded))::text::tsquery)")
         }
         if let since = query.since { conditions.append("m.msgtime >= \(bind(since))::bigint") }
         if let until = query.until { conditions.append("m.msgtime < \(bind(until))::bigint") }
-        if let types = query.msgtypes { conditions.append("m.msgtype = ANY(\(texts(types))::text[])") }
+        if let types = query.msgtypes { conditions.append("m.msgtype = ANY(\(bind(types))::text[])") }
         if let extensions = query.fileExtensions {
             let normalized = extensions.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
-            conditions.append("m.file_ext = ANY(\(texts(normalized))::text[])")
+            conditions.append("m.file_ext = ANY(\(bind(normalized))::text[])")
         }
         if let hasMedia = query.hasMedia { conditions.append("m.has_media = \(bind(hasMedia))::boolean") }
         if let recalled = query.recalled { conditions.append(recalled ? "m.recalled_by IS NOT NULL" : "m.recalled_by IS NULL") }

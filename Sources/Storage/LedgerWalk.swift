@@ -160,11 +160,7 @@ package struct LedgerWalk {
 
     /// Unseals and re-encodes each leaf on every core.
     static func recompute(_ rows: [LedgerLeafRow], sealer: Sealer) -> [Result<MerkleHash, VerifyFailure>] {
-        let results = ResultBox(count: rows.count)
-        DispatchQueue.concurrentPerform(iterations: rows.count) { i in
-            results.set(i, leafHash(rows[i], sealer: sealer))
-        }
-        return results.values
+        ConcurrentSlots.map(rows.count) { leafHash(rows[$0], sealer: sealer) }
     }
 
     static func leafHash(_ row: LedgerLeafRow, sealer: Sealer) -> Result<MerkleHash, VerifyFailure> {
@@ -207,13 +203,4 @@ package struct LedgerWalk {
             return .failure(VerifyFailure(kind: "leaf", ref: row.ref, leafIndex: row.index, reason: "unknown leaf kind \(row.kind)"))
         }
     }
-}
-
-/// Results written by concurrent workers, each to its own slot.
-private final class ResultBox: @unchecked Sendable {
-    private var storage: [Result<MerkleHash, VerifyFailure>]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: .failure(VerifyFailure(kind: "", ref: "", leafIndex: nil, reason: "")), count: count) }
-    func set(_ index: Int, _ value: Result<MerkleHash, VerifyFailure>) { lock.withLock { storage[index] = value } }
-    var values: [Result<MerkleHash, VerifyFailure>] { lock.withLock { storage } }
 }

@@ -29,6 +29,17 @@ struct ArchiveOptions: ParsableArguments {
         discussion: "Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; CHATLEDGER_BLOBS_URL sets it too."))
     var blobs: String?
 
+    /// Options for the embedded archive at `data`, for commands that read their settings from a file (`serve`).
+    /// Every option is assigned: an option group that was not parsed cannot be read otherwise.
+    static func embedded(data: String, masterKeyFile: String?) -> ArchiveOptions {
+        var options = ArchiveOptions()
+        options.data = data
+        options.masterKeyFile = masterKeyFile
+        options.database = nil
+        options.blobs = nil
+        return options
+    }
+
     /// The PostgreSQL archive's URL, when one is named.
     var postgresURL: String? {
         (database ?? ProcessInfo.processInfo.environment["CHATLEDGER_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }

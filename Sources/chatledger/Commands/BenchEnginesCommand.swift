@@ -56,12 +56,20 @@ extension BenchCommand {
 
             BenchLog.write("generating \(messages) messages…")
             var generator = ChatGenerator(seed: 7, expectedMessages: messages)
-            let lines = generator.next(messages).map(\.json)
+            var lines: [[UInt8]] = []
+            var generating = ProgressLine("generating", total: messages)
+            while lines.count < messages {
+                lines += generator.next(min(50_000, messages - lines.count)).map(\.json)
+                generating.update(lines.count)
+            }
+            generating.finish()
             var imports: [String: Double] = [:]
             for (name, store) in stores {
                 let pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: PrivateKeyRing()))
                 let started = Date()
-                let summary = try await pipeline.importMessages(lines, batchSize: batch)
+                let progress = ProgressBox(ProgressLine("\(name) import", total: lines.count))
+                let summary = try await pipeline.importMessages(lines, batchSize: batch) { progress.update($0) }
+                progress.finish()
                 imports[name] = Double(lines.count) / Date().timeIntervalSince(started)
                 guard summary.inserted + summary.quarantined == lines.count else { throw CLIError("\(name) stored \(summary)") }
                 BenchLog.write("\(name) import: \(Int(imports[name]!)) messages/s")

@@ -18,12 +18,9 @@ extension BenchCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let folder = keep.map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-bench-report-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-            let store = try SQLiteArchiveStore(path: folder.appendingPathComponent("archive.sqlite").path,
-                                               masterKey: try MasterKey.load(file: folder.appendingPathComponent("master.key"), environment: [:]))
+            let archiveFolder = try BenchArchiveFolder(keep: keep, name: "report")
+            defer { archiveFolder.removeUnlessKept() }
+            let store = try archiveFolder.openStore()
             let existing = try await store.stats().messages
             if existing < messages {
                 var generator = ChatGenerator(seed: 77, expectedMessages: messages, firstSeq: UInt64(existing + 1))

@@ -22,13 +22,10 @@ extension BenchCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let folder = keep.map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-bench-search-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-            let keyFile = folder.appendingPathComponent("master.key")
-            let store = try SQLiteArchiveStore(path: folder.appendingPathComponent("archive.sqlite").path,
-                                               masterKey: try MasterKey.load(file: keyFile, environment: [:]))
+            let archiveFolder = try BenchArchiveFolder(keep: keep, name: "search")
+            defer { archiveFolder.removeUnlessKept() }
+            let folder = archiveFolder.url
+            let store = try archiveFolder.openStore()
             let baseline = try DatabaseQueue(path: folder.appendingPathComponent("baseline.sqlite").path)
             try await baseline.write { db in try db.execute(sql: "CREATE TABLE IF NOT EXISTS plain (id INTEGER PRIMARY KEY, text TEXT NOT NULL)") }
 
@@ -108,6 +105,30 @@ extension BenchCommand {
         }
 
         func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    }
+}
+
+/// A benchmark's archive: in the `--keep` folder (reused when it already holds enough messages), or in a temporary
+/// folder removed afterwards.
+struct BenchArchiveFolder {
+    let url: URL
+    let kept: Bool
+
+    init(keep: String?, name: String) throws {
+        kept = keep != nil
+        url = keep.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-bench-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// The archive in the folder, under the master key kept beside it (so a kept archive opens again).
+    func openStore() throws -> SQLiteArchiveStore {
+        try SQLiteArchiveStore(path: url.appendingPathComponent("archive.sqlite").path,
+                               masterKey: try MasterKey.load(file: url.appendingPathComponent("master.key"), environment: [:]))
+    }
+
+    func removeUnlessKept() {
+        if !kept { try? FileManager.default.removeItem(at: url) }
     }
 }
 

@@ -41,8 +41,9 @@ struct IngestCommand: AsyncParsableCommand {
         let name = holder ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
         let keysURL = archive.defaultKeysURL
         try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
-        let simulator = try SimulatedArchive(seed: simulateSeed, expectedMessages: 20_000, privateKeyPEMs: DemoCommand.loadPEMs(keysURL))
-        if DemoCommand.loadPEMs(keysURL) == nil {
+        let savedPEMs = DemoCommand.loadPEMs(keysURL)
+        let simulator = try SimulatedArchive(seed: simulateSeed, expectedMessages: 20_000, privateKeyPEMs: savedPEMs)
+        if savedPEMs == nil {
             for (version, pem) in simulator.privateKeyPEMs {
                 try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
             }

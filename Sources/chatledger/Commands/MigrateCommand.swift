@@ -43,8 +43,8 @@ struct MigrateCommand: AsyncParsableCommand {
                 targetBlobs = try FolderBlobStore(root: URL(fileURLWithPath: blobsTo, isDirectory: true), sealer: source.sealer)
             }
         }
-        let progress = ProgressBox(ProgressLine("copying", total: nil))
-        let report = try await ArchiveMigration(source: source, to: to) { _, done in progress.update(done) }
+        let progress = PhasedProgress()
+        let report = try await ArchiveMigration(source: source, to: to) { phase, done in progress.update(phase, done) }
             .run(sourceBlobs: targetBlobs == nil ? nil : sourceBlobs, targetBlobs: targetBlobs)
         progress.finish()
 
@@ -74,4 +74,24 @@ struct MigrateCommand: AsyncParsableCommand {
 struct MigrationJSON: Encodable {
     var migration: ArchiveMigration.Report
     var verification: VerifyReport
+}
+
+/// One progress line per phase of a long job (`blobs`, `messages`, `ledger`), each counting from zero.
+final class PhasedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var phase = ""
+    private var line: ProgressLine?
+
+    func update(_ phase: String, _ done: Int) {
+        lock.withLock {
+            if phase != self.phase {
+                line?.finish()
+                self.phase = phase
+                line = ProgressLine("copying \(phase)", total: nil)
+            }
+            line?.update(done)
+        }
+    }
+
+    func finish() { lock.withLock { line?.finish() } }
 }

@@ -28,12 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ConsoleConfigError {
             throw ValidationError(error.description)
         }
-        var archive = ArchiveOptions()
-        archive.data = settings.data
-        archive.masterKeyFile = settings.masterKeyFile
-        // Options of an unparsed option group must all be assigned before they are read.
-        archive.database = nil
-        archive.blobs = nil
+        let archive = ArchiveOptions.embedded(data: settings.data, masterKeyFile: settings.masterKeyFile)
         let logger = Logger(label: "chatledger.serve")
         let store = try archive.openExistingStore()
         let signingKey = try archive.signingKey()
