@@ -5,12 +5,12 @@ import Storage
 
 /// Sign-in: password (bcrypt), lockout after repeated failures, optional TOTP, sessions and API tokens.
 public struct AccountService: Sendable {
-    public let store: SQLiteArchiveStore
+    public let store: any ConsoleArchive
     public let config: ConsoleConfig
     /// The bcrypt cost; tests lower it.
     public let bcryptCost: UInt8
 
-    public init(store: SQLiteArchiveStore, config: ConsoleConfig, bcryptCost: UInt8 = 12) {
+    public init(store: any ConsoleArchive, config: ConsoleConfig, bcryptCost: UInt8 = 12) {
         self.store = store
         self.config = config
         self.bcryptCost = bcryptCost

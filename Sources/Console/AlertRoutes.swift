@@ -125,7 +125,7 @@ enum AlertStream {
             var last = resumeAfter
             var idle = 0
             while !Task.isCancelled {
-                let fresh = try await services.store.alerts(limit: 100).filter { $0.id > last }.sorted { $0.id < $1.id }
+                let fresh = try await services.store.alerts(status: nil, category: nil, limit: 100).filter { $0.id > last }.sorted { $0.id < $1.id }
                 for alert in try await AlertRoutes.visible(fresh, policy: policy, services: services) {
                     try await writer.write(try event(alert))
                 }

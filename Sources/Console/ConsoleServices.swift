@@ -7,7 +7,7 @@ import Storage
 
 /// What the console's routes work with; built once by `chatledger serve` or `chatledger demo`.
 public struct ConsoleServices: Sendable {
-    public var store: SQLiteArchiveStore
+    public var store: any ConsoleArchive
     public var blobs: (any BlobStore)?
     public var accounts: AccountService
     public var config: ConsoleConfig
@@ -16,7 +16,7 @@ public struct ConsoleServices: Sendable {
     /// Facts about the running service for the admin status page (pull loop, WeCom connection …).
     public var serviceStatus: @Sendable () async -> [String: String]
 
-    public init(store: SQLiteArchiveStore, blobs: (any BlobStore)?, accounts: AccountService, config: ConsoleConfig,
+    public init(store: any ConsoleArchive, blobs: (any BlobStore)?, accounts: AccountService, config: ConsoleConfig,
                 metrics: PrometheusCollectorRegistry, logger: Logger,
                 serviceStatus: @escaping @Sendable () async -> [String: String] = { [:] }) {
         self.store = store

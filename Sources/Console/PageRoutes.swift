@@ -202,7 +202,7 @@ enum PageRoutes {
         router.get("alerts", use: page(.workAlerts) { request, context, policy, frame in
             let status = QueryParameters(request).string("status")
             let statuses = ["open", "assigned", "acknowledged", "resolved", "false-positive"]
-            let alerts = try await AlertRoutes.visible(try await services.store.alerts(status: statuses.contains(status ?? "") ? status : nil, limit: 200),
+            let alerts = try await AlertRoutes.visible(try await services.store.alerts(status: statuses.contains(status ?? "") ? status : nil, category: nil, limit: 200),
                                                        policy: policy, services: services)
             let names = try await services.store.partyNames(Set(alerts.map(\.sender)))
             let tabs: [[String: Any]] = ([nil] + statuses).map { tab in

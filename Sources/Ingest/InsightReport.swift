@@ -99,7 +99,7 @@ public struct InsightReport: Sendable, Codable {
     /// - Parameters:
     ///   - department: only employees of this department and its sub-departments.
     ///   - employees: only these employees (the reader's scope); nil for all.
-    public static func build(store: SQLiteArchiveStore, since: Int64, until: Int64, department: Int64? = nil,
+    public static func build(store: any ConsoleArchive, since: Int64, until: Int64, department: Int64? = nil,
                              employees scope: Set<String>? = nil, topics rules: TopicRules = .standard) async throws -> InsightReport {
         try await ReplyTimeoutTracker(store: store, channels: []).recomputeDirty()
         let organisation = try await store.organisationFacts()
@@ -154,7 +154,7 @@ public struct InsightReport: Sendable, Codable {
         var overdueByEmployee: [String: Int] = [:]
         for wait in try await store.overdueWaits(allHours: false) where included(wait.employee) { overdueByEmployee[wait.employee, default: 0] += 1 }
         var reviews: [String: [Double]] = [:]
-        for sample in try await store.reviewSamples(reviewed: true, limit: 100_000) {
+        for sample in try await store.reviewSamples(period: nil, reviewed: true, limit: 100_000) {
             guard let score = sample.score, score.at >= since, score.at < until, included(sample.employee) else { continue }
             reviews[sample.employee, default: []].append(score.total)
         }

@@ -12,20 +12,21 @@ import Storage
 /// timer queue fed from the store (at start, and from each recomputation); a notice is marked sent in the
 /// transaction that queues it, so after a restart every due notice fires once and only once.
 public actor ReplyTimeoutTracker {
-    let store: SQLiteArchiveStore
+    let store: any ReplyTimeoutStore & ConversationCatalog
     let channels: [String]
     let clock: @Sendable () -> Int64
     let noticesFrom: Int64
     let logger: Logger
     private var queue = TimerQueue<(String, ReplyNotice)>()
-    private var loaded = false
+    private var loadedAt: Int64?
+    static let reloadInterval: Int64 = 60_000
 
     /// - Parameters:
     ///   - channels: alert channels the notices go through (e.g. `wecom-app`), addressed to the people concerned.
     ///   - clock: the current time in milliseconds (the store's clock decides what is due; tests control both).
     ///   - noticesFrom: waits that began before this moment are tracked and counted but get no notice, so turning
     ///     the tracker on over an archive with history does not send a reminder for every old conversation.
-    public init(store: SQLiteArchiveStore, channels: [String], clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+    public init(store: any ReplyTimeoutStore & ConversationCatalog, channels: [String], clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
                 noticesFrom: Int64 = .min, logger: Logger = Logger(label: "chatledger.sla")) {
         self.store = store
         self.channels = channels
@@ -35,7 +36,7 @@ public actor ReplyTimeoutTracker {
     }
 
     /// The settings in force (the defaults until some are saved).
-    public static func settings(_ store: SQLiteArchiveStore) async throws -> SLASettings {
+    public static func settings(_ store: any ReplyTimeoutStore) async throws -> SLASettings {
         guard let stored = try await store.slaSettingsDocument() else { return SLASettings() }
         return try JSONDecoder().decode(SLASettings.self, from: Data(stored.document))
     }
@@ -43,9 +44,12 @@ public actor ReplyTimeoutTracker {
     /// Recomputes dirty conversations, then sends what is due. - Returns: notices sent.
     @discardableResult
     public func tick() async throws -> Int {
-        if !loaded {
+        // Reloaded now and then: on a shared PostgreSQL archive another process may have recomputed (and so scheduled
+        // only in its own queue) waits that this process must send if that one stops.
+        if loadedAt.map({ clock() - $0 >= Self.reloadInterval }) ?? true {
+            queue = TimerQueue()
             for wait in try await store.pendingWaits() { schedule(wait) }
-            loaded = true
+            loadedAt = clock()
         }
         try await recomputeDirty()
         var sent = 0

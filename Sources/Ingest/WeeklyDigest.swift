@@ -46,14 +46,14 @@ public enum WeeklyDigest {
 
     /// Queues last week's digest if it is due and not queued yet. - Returns: whether it was queued now.
     @discardableResult
-    public static func queueIfDue(store: SQLiteArchiveStore, channels: [String], now: Int64) async throws -> Bool {
+    public static func queueIfDue(store: any ConsoleArchive, channels: [String], now: Int64) async throws -> Bool {
         guard let (start, end) = due(now: now) else { return false }
         let report = try await InsightReport.build(store: store, since: start, until: end)
         return try await store.queueDigest(weekStart: start, text: text(report), channels: channels)
     }
 
     /// Checks every `interval` until cancelled.
-    public static func run(store: SQLiteArchiveStore, channels: [String], interval: Duration = .seconds(600), logger: Logger) async {
+    public static func run(store: any ConsoleArchive, channels: [String], interval: Duration = .seconds(600), logger: Logger) async {
         while !Task.isCancelled {
             do {
                 if try await queueIfDue(store: store, channels: channels, now: Int64(Date().timeIntervalSince1970 * 1000)) {

@@ -22,16 +22,14 @@ public struct ArchiveMigration: Sendable {
         public var blobs = 0
         public var treeSize: UInt64 = 0
         public var root: String?
-        /// Embedded-only tables left behind (the console, reply timeouts, reviews and reports still run on SQLite), with their row counts.
+        /// Embedded tables left behind on purpose (browser sessions: everyone signs in again), with their row counts.
         public var notMigrated: [String: Int] = [:]
         public var seconds = 0.0
     }
 
     /// Tables of the embedded archive that the PostgreSQL schema does not hold yet.
-    static let embeddedOnly = [
-        "console_user", "console_session", "console_api_token", "protected_staff", "sla_settings", "sla_dirty", "sla_wait",
-        "qa_sample", "qa_score", "agg_volume", "agg_hour", "agg_topic", "agg_sentiment", "agg_mood", "agg_violation", "agg_reply",
-    ]
+    /// Embedded tables deliberately left behind: browser sessions (everyone signs in again on the new archive).
+    static let embeddedOnly = ["console_session"]
 
     let source: SQLiteArchiveStore
     let location: PostgresLocation
@@ -233,6 +231,7 @@ public struct ArchiveMigration: Sendable {
                     \(row["last_error"] as String?), \((row["recipients"] as String?).map { strings($0) }), \(row["body"] as String?))
             """
         }
+        counts.merge(try await copyConsoleTables(connection)) { first, _ in first }
         // Rows were inserted with their ids: the sequences continue after them.
         for table in ["quarantine", "message_media", "checkpoint", "audit_event", "alert", "risk_hit", "alert_event", "alert_outbox"] {
             try await connection.query(PostgresQuery(unsafeSQL: """
@@ -243,7 +242,7 @@ public struct ArchiveMigration: Sendable {
     }
 
     /// Copies every row of `sql` (read in pages of rowid order when the query allows) with one insert per row.
-    private func copyRows(_ sql: String, _ connection: PostgresConnection,
+    func copyRows(_ sql: String, _ connection: PostgresConnection,
                           insert: @escaping @Sendable (Row) throws -> PostgresQuery) async throws -> Int {
         let queries = try await source.pool.read { db in try Row.fetchAll(db, sql: sql).map(insert) }
         for query in queries { try await connection.query(query, logger: logger) }
@@ -326,9 +325,9 @@ public struct ArchiveMigration: Sendable {
     }
 }
 
-private func buffer(_ value: Data) -> ByteBuffer { ByteBuffer(bytes: value) }
-private func strings(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
-private func integers(_ json: String) -> [Int64] { (try? JSONDecoder().decode([Int64].self, from: Data(json.utf8))) ?? [] }
+func buffer(_ value: Data) -> ByteBuffer { ByteBuffer(bytes: value) }
+func strings(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
+func integers(_ json: String) -> [Int64] { (try? JSONDecoder().decode([Int64].self, from: Data(json.utf8))) ?? [] }
 
 /// A `message` row of the embedded archive, read for copying.
 private struct SQLiteMessageRow: Sendable {

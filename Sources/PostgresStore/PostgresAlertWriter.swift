@@ -24,7 +24,10 @@ enum PostgresAlertWriter {
                     """, logger: logger).decode(Int64.self).first { _ in true } ?? 0
                 if known == 0 { fresh.append(hit) }
             }
-            for (category, categoryHits) in Dictionary(grouping: fresh, by: \.category) {
+            // In category order: alert ids then follow the same order in every run and on every engine.
+            for (category, categoryHits) in Dictionary(grouping: fresh, by: \.category).sorted(by: { $0.key < $1.key }) {
+                try await PostgresAggregates.addViolations(categoryHits.count, employee: message.from.rawValue, category: category,
+                                                           at: message.time.milliseconds, connection, logger: logger)
                 let severity = categoryHits.map(\.severity).max { rank($0) < rank($1) }!
                 let alertID = try await alert(for: message, category: category, severity: severity, channels: channels, now: now,
                                               connection: connection, logger: logger)

@@ -37,7 +37,7 @@ extension PostgresArchiveStore {
             try await fence.check(connection, logger: logger)
             var summary = CommitSummary()
             let months: Set<PartitionMonth>
-            (summary.inserted, summary.duplicates, months) = try await insert(prepared, archivedAt: now, connection)
+            (summary.inserted, summary.duplicates, months) = try await insert(prepared, archivedAt: now, insights: batch.insights, connection)
             if !batch.riskHits.isEmpty {
                 try await PostgresAlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
                                                      channels: batch.alertChannels, now: now, connection: connection, logger: logger)
@@ -75,7 +75,7 @@ extension PostgresArchiveStore {
 
     /// Inserts messages whose msgid is not stored yet, with their ledger leaves, attachments, recalls, consents and
     /// conversation counters: a fixed number of statements per batch, whatever its size.
-    func insert(_ prepared: [PreparedMessage], archivedAt now: Int64,
+    func insert(_ prepared: [PreparedMessage], archivedAt now: Int64, insights: [MessageID: MessageInsight],
                 _ connection: PostgresConnection) async throws -> (inserted: Int, duplicates: Int, months: Set<PartitionMonth>) {
         let ids = prepared.map(\.message.id.rawValue)
         var stored = Set<String>()
@@ -90,6 +90,14 @@ extension PostgresArchiveStore {
             SELECT target, revoke FROM recall WHERE target = ANY(\(ids)::text[])
             """, logger: logger).decode((String, String).self) { recalledBy[target] = id }
 
+        // A group's owner is responsible for it in the reports (before the directory knows the group: its first staff member).
+        let rooms = Set(prepared.compactMap { $0.message.room?.rawValue })
+        var owners: [String: String] = [:]
+        if !rooms.isEmpty {
+            for try await (room, creator) in try await connection.query("SELECT id, creator FROM room WHERE id = ANY(\(rooms.sorted())::text[])",
+                                                                        logger: logger).decode((String, String).self) { owners[room] = creator }
+        }
+        var aggregates = InsightAggregator()
         var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
         var rows = MessageColumns()
         var media = MediaColumns()
@@ -103,6 +111,9 @@ extension PostgresArchiveStore {
                                      leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw))
             rows.append(item, leafIndex: Int64(leaf), recalledBy: recalledBy[message.id.rawValue], archivedAt: now)
             months.insert(PartitionMonth(milliseconds: message.time.milliseconds))
+            aggregates.add(message, employee: message.room.flatMap { owners[$0.rawValue] }
+                               ?? ([message.from] + message.toList).first { $0.inferredKind == .employee }?.rawValue ?? "",
+                           insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
             }
@@ -144,6 +155,8 @@ extension PostgresArchiveStore {
                 """, logger: logger)
         }
         try await upsert(conversations, connection)
+        try await PostgresAggregates.markDirty(Array(conversations.keys), connection, logger: logger)
+        try await PostgresAggregates.write(aggregates, connection, logger: logger)
         return (rows.leafIndex.count, prepared.count - rows.leafIndex.count, months)
     }
 

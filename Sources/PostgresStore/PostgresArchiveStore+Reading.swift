@@ -129,7 +129,7 @@ extension PostgresArchiveStore {
         let now = clock().milliseconds
         let prepared = try prepare(resolved.map(\.message))
         let months = try await transaction { connection in
-            let (_, _, months) = try await insert(prepared, archivedAt: now, connection)
+            let (_, _, months) = try await insert(prepared, archivedAt: now, insights: [:], connection)
             for resolution in resolved {
                 try await connection.query("UPDATE quarantine SET resolved_at = \(now), last_tried = \(now) WHERE id = \(resolution.entryID)",
                                            logger: logger)

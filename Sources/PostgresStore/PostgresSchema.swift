@@ -154,6 +154,70 @@ enum PostgresSchema {
                 name text PRIMARY KEY, holder text NOT NULL, backend_pid integer NOT NULL, acquired_at bigint NOT NULL
             );
             """),
+        Migration(name: "v2-console", sql: """
+            -- Console accounts; the password only as a bcrypt hash, the TOTP secret sealed.
+            CREATE TABLE console_user (
+                id bigserial PRIMARY KEY, username text NOT NULL UNIQUE, display_name text NOT NULL, password_hash text NOT NULL,
+                roles text[] NOT NULL, departments bigint[] NOT NULL, may_unmask boolean NOT NULL DEFAULT false,
+                disabled boolean NOT NULL DEFAULT false, failed_logins integer NOT NULL DEFAULT 0, locked_until bigint,
+                totp_secret bytea, created_at bigint NOT NULL, updated_at bigint NOT NULL
+            );
+            -- Sessions and API tokens are found by the SHA-256 of the secret the client holds; every serve process sees them.
+            CREATE TABLE console_session (
+                token_hash text PRIMARY KEY, user_id bigint NOT NULL REFERENCES console_user (id) ON DELETE CASCADE,
+                csrf text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL
+            );
+            CREATE INDEX console_session_expiry ON console_session (expires_at);
+            CREATE TABLE console_api_token (
+                id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES console_user (id) ON DELETE CASCADE,
+                name text NOT NULL, token_hash text NOT NULL UNIQUE, created_at bigint NOT NULL, revoked_at bigint
+            );
+            CREATE TABLE protected_staff (userid text PRIMARY KEY, viewers text[] NOT NULL, updated_at bigint NOT NULL);
+
+            CREATE TABLE sla_settings (
+                version integer PRIMARY KEY, document text NOT NULL, created_by text NOT NULL, created_at bigint NOT NULL
+            );
+            -- Written by the commit that stores a message; the generation lets the tracker clear only what it saw.
+            CREATE TABLE sla_dirty (conversation text PRIMARY KEY, generation bigint NOT NULL DEFAULT 0);
+            CREATE TABLE sla_wait (
+                customer_msgid text PRIMARY KEY, conversation text NOT NULL, customer text NOT NULL, employee text NOT NULL,
+                department bigint, waiting_since bigint NOT NULL, reply_msgid text, replied_by text, replied_at bigint,
+                working_ms bigint, target_ms bigint NOT NULL, reminder_due bigint NOT NULL, escalation_due bigint NOT NULL,
+                escalate_to text[] NOT NULL, reminder_sent_at bigint, escalation_sent_at bigint,
+                first_of_day boolean NOT NULL DEFAULT false
+            );
+            CREATE INDEX sla_wait_conversation ON sla_wait (conversation);
+            CREATE INDEX sla_wait_pending ON sla_wait (reminder_due) WHERE reply_msgid IS NULL;
+            CREATE INDEX sla_wait_time ON sla_wait (waiting_since);
+            CREATE TABLE qa_sample (
+                id bigserial PRIMARY KEY, conversation text NOT NULL, employee text NOT NULL, period text NOT NULL,
+                created_at bigint NOT NULL, UNIQUE (conversation, employee, period)
+            );
+            CREATE TABLE qa_score (
+                id bigserial PRIMARY KEY, sample_id bigint NOT NULL REFERENCES qa_sample (id), reviewer text NOT NULL,
+                scores text NOT NULL, total double precision NOT NULL, comment text, at bigint NOT NULL
+            );
+            CREATE INDEX qa_score_sample ON qa_score (sample_id, id);
+
+            -- Report aggregates (Beijing days), kept current by the commit that stores each message.
+            CREATE TABLE agg_volume (day text NOT NULL, party text NOT NULL, role text NOT NULL, room text NOT NULL,
+                                     count bigint NOT NULL, PRIMARY KEY (day, party, role, room));
+            CREATE TABLE agg_hour (day text NOT NULL, employee text NOT NULL, hour integer NOT NULL, count bigint NOT NULL,
+                                   PRIMARY KEY (day, employee, hour));
+            CREATE TABLE agg_topic (day text NOT NULL, employee text NOT NULL, topic text NOT NULL, count bigint NOT NULL,
+                                    PRIMARY KEY (day, employee, topic));
+            CREATE TABLE agg_sentiment (day text NOT NULL, employee text NOT NULL, label text NOT NULL, count bigint NOT NULL,
+                                        PRIMARY KEY (day, employee, label));
+            CREATE TABLE agg_mood (day text NOT NULL, conversation text NOT NULL, employee text NOT NULL, negative bigint NOT NULL,
+                                   scored bigint NOT NULL, PRIMARY KEY (day, conversation));
+            CREATE TABLE agg_violation (day text NOT NULL, employee text NOT NULL, category text NOT NULL, count bigint NOT NULL,
+                                        PRIMARY KEY (day, employee, category));
+            CREATE TABLE agg_reply (day text NOT NULL, employee text NOT NULL, waits bigint NOT NULL, answered bigint NOT NULL,
+                                    within bigint NOT NULL, working_ms bigint NOT NULL, firsts bigint NOT NULL,
+                                    first_working_ms bigint NOT NULL, PRIMARY KEY (day, employee));
+            -- One weekly digest per week, whichever serve process queues it first.
+            CREATE UNIQUE INDEX alert_weekly_digest ON alert (first_msgtime) WHERE category = 'weekly-digest';
+            """),
     ]
 
     /// Serializes schema changes between processes starting together.
@@ -162,6 +226,8 @@ enum PostgresSchema {
     static let ledgerLock: Int64 = 0x6368_6174_6c65_6402
     /// Held for as long as a process ingests: at most one puller per archive.
     static let ingestLock: Int64 = 0x6368_6174_6c65_6403
+    /// With a conversation's hash (two-key form): one recomputation of its reply waits at a time.
+    static let replyLock: Int32 = 0x636c_7204
 
     /// The newest migration this binary knows.
     static var latest: String { migrations.last!.name }

@@ -21,7 +21,8 @@ enum AlertWriter {
                 try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM risk_hit WHERE message_id = ? AND rule = ? AND start = ?"),
                                  arguments: [rowID, hit.rule, hit.start]) == 0
             }
-            for (category, categoryHits) in Dictionary(grouping: fresh, by: \.category) {
+            // In category order: alert ids then follow the same order in every run and on every engine.
+            for (category, categoryHits) in Dictionary(grouping: fresh, by: \.category).sorted(by: { $0.key < $1.key }) {
                 try InsightAggregator.addViolations(categoryHits.count, employee: message.from.rawValue, category: category,
                                                     at: message.time.milliseconds, db: db)
                 let severity = categoryHits.map(\.severity).max { (severities.firstIndex(of: $0) ?? 0) < (severities.firstIndex(of: $1) ?? 0) }!

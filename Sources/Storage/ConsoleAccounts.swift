@@ -66,6 +66,12 @@ public struct ConsoleSession: Sendable, Hashable {
     public var user: ConsoleUser
     public var csrf: String
     public var expiresAt: Int64
+
+    package init(user: ConsoleUser, csrf: String, expiresAt: Int64) {
+        self.user = user
+        self.csrf = csrf
+        self.expiresAt = expiresAt
+    }
 }
 
 /// An API token's metadata (the secret itself is never stored).
@@ -75,6 +81,14 @@ public struct ConsoleAPIToken: Sendable, Hashable {
     public var name: String
     public var createdAt: Int64
     public var revokedAt: Int64?
+
+    package init(id: Int64, username: String, name: String, createdAt: Int64, revokedAt: Int64? = nil) {
+        self.id = id
+        self.username = username
+        self.name = name
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// An employee whose conversations only the named console users may read.

@@ -15,7 +15,7 @@ public struct MessageInsight: Sendable, Hashable {
 
 /// Adds a batch's messages to the report aggregates, inside the commit transaction: a few upserts per batch,
 /// so reports read aggregates instead of scanning messages.
-struct InsightAggregator {
+package struct InsightAggregator {
     /// Beijing time: days and hours of the reports.
     static let utcOffsetSeconds: Int64 = 8 * 3600
 
@@ -23,15 +23,24 @@ struct InsightAggregator {
     private var hours: [[String]: Int] = [:]
     private var topics: [[String]: Int] = [:]
     private var sentiment: [[String]: Int] = [:]
-    private var mood: [[String]: (negative: Int, scored: Int)] = [:]
+    /// Customer messages scored per (day, conversation, employee): negative and all.
+    package private(set) var mood: [[String]: (negative: Int, scored: Int)] = [:]
 
-    static func day(_ milliseconds: Int64) -> (day: String, hour: Int) {
+    package init() {}
+
+    /// The `(keys…, count)` tables and what to add to each (every key is text; `agg_hour.hour` holds a number).
+    package var counters: [(table: String, keys: [String], counts: [[String]: Int])] {
+        [("agg_volume", ["day", "party", "role", "room"], volume), ("agg_hour", ["day", "employee", "hour"], hours),
+         ("agg_topic", ["day", "employee", "topic"], topics), ("agg_sentiment", ["day", "employee", "label"], sentiment)]
+    }
+
+    package static func day(_ milliseconds: Int64) -> (day: String, hour: Int) {
         let civil = CivilTime(milliseconds: milliseconds, utcOffsetSeconds: utcOffsetSeconds)
         return (civil.dateText, Int(civil.hour))
     }
 
     /// - Parameter employee: the conversation's responsible employee ('' when unknown).
-    mutating func add(_ message: ChatMessage, employee: String, insight: MessageInsight?) {
+    package mutating func add(_ message: ChatMessage, employee: String, insight: MessageInsight?) {
         guard message.action == .send else { return }
         let (day, hour) = Self.day(message.time.milliseconds)
         let kind = message.from.inferredKind
@@ -54,10 +63,7 @@ struct InsightAggregator {
     }
 
     func write(_ db: Database) throws {
-        try Self.upsert(volume, into: "agg_volume", keys: ["day", "party", "role", "room"], db: db)
-        try Self.upsert(hours, into: "agg_hour", keys: ["day", "employee", "hour"], db: db)
-        try Self.upsert(topics, into: "agg_topic", keys: ["day", "employee", "topic"], db: db)
-        try Self.upsert(sentiment, into: "agg_sentiment", keys: ["day", "employee", "label"], db: db)
+        for counter in counters { try Self.upsert(counter.counts, into: counter.table, keys: counter.keys, db: db) }
         for (key, entry) in mood {
             try db.cachedStatement(sql: """
                 INSERT INTO agg_mood (day, conversation, employee, negative, scored) VALUES (?, ?, ?, ?, ?)

@@ -47,6 +47,16 @@ public struct AlertHit: Sendable, Hashable, Codable {
     public var start: Int
     public var end: Int
     public var policyVersion: Int
+
+    package init(msgid: String, rule: String, severity: String, match: String, start: Int, end: Int, policyVersion: Int) {
+        self.msgid = msgid
+        self.rule = rule
+        self.severity = severity
+        self.match = match
+        self.start = start
+        self.end = end
+        self.policyVersion = policyVersion
+    }
 }
 
 public struct AlertEvent: Sendable, Hashable, Codable {
@@ -54,6 +64,13 @@ public struct AlertEvent: Sendable, Hashable, Codable {
     public var actor: String
     public var action: String
     public var note: String?
+
+    package init(at: Int64, actor: String, action: String, note: String? = nil) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.note = note
+    }
 }
 
 /// What can happen to an alert.
@@ -61,7 +78,7 @@ public enum AlertAction: String, Sendable, CaseIterable {
     case assign, acknowledge, resolve, falsePositive = "false-positive", reopen, note
 
     /// The status the action leads to (`nil`: unchanged).
-    var status: String? {
+    package var status: String? {
         switch self {
         case .assign: "assigned"
         case .acknowledge: "acknowledged"
@@ -73,7 +90,7 @@ public enum AlertAction: String, Sendable, CaseIterable {
     }
 
     /// Statuses the action may start from.
-    var allowedFrom: Set<String> {
+    package var allowedFrom: Set<String> {
         switch self {
         case .assign, .acknowledge, .resolve, .falsePositive: ["open", "assigned", "acknowledged"]
         case .reopen: ["resolved", "false-positive"]

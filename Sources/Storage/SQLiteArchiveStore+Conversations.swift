@@ -13,6 +13,17 @@ public struct ConversationSummary: Sendable, Hashable {
     public var firstMsgtime: Int64
     public var lastMsgtime: Int64
     public var messageCount: Int
+
+    package init(id: String, roomID: String? = nil, roomName: String? = nil, partyA: String? = nil, partyB: String? = nil, firstMsgtime: Int64, lastMsgtime: Int64, messageCount: Int) {
+        self.id = id
+        self.roomID = roomID
+        self.roomName = roomName
+        self.partyA = partyA
+        self.partyB = partyB
+        self.firstMsgtime = firstMsgtime
+        self.lastMsgtime = lastMsgtime
+        self.messageCount = messageCount
+    }
 }
 
 /// Which conversations to list, and whose conversations the reader may see at all.
@@ -45,6 +56,14 @@ public struct DirectoryParty: Sendable, Hashable {
     public var name: String
     public var departmentIDs: [Int64]
     public var corpName: String?
+
+    package init(id: String, kind: String, name: String, departmentIDs: [Int64], corpName: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.departmentIDs = departmentIDs
+        self.corpName = corpName
+    }
 }
 
 extension SQLiteArchiveStore {

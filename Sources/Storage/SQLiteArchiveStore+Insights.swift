@@ -13,6 +13,8 @@ public struct InsightTotals: Sendable {
     public var volume: [(party: String, role: String, room: String, count: Int)] = []
     /// Messages per day and role (`staff` counts only the selected employees when there is a scope).
     public var volumeByDay: [(day: String, role: String, count: Int)] = []
+
+    package init() {}
 }
 
 extension SQLiteArchiveStore {

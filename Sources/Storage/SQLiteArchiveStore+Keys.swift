@@ -36,6 +36,13 @@ public struct DataKeyStatus: Sendable, Hashable {
     public var masterFingerprint: String
     public var active: Bool
     public var createdAt: Int64
+
+    package init(id: Int64, masterFingerprint: String, active: Bool, createdAt: Int64) {
+        self.id = id
+        self.masterFingerprint = masterFingerprint
+        self.active = active
+        self.createdAt = createdAt
+    }
 }
 
 extension SQLiteArchiveStore {

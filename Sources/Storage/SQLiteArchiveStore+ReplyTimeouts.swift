@@ -7,6 +7,12 @@ public struct ReplyFact: Sendable, Hashable {
     public var msgid: String
     public var sender: String
     public var time: Int64
+
+    package init(msgid: String, sender: String, time: Int64) {
+        self.msgid = msgid
+        self.sender = sender
+        self.time = time
+    }
 }
 
 /// What the tracker needs of one conversation.
@@ -16,6 +22,13 @@ public struct ConversationReplyFacts: Sendable {
     public var roomOwner: String?
     /// Messages in msgtime order, without recalled messages, recall records and consent/switch records.
     public var messages: [ReplyFact]
+
+    package init(conversation: String, roomID: String? = nil, roomOwner: String? = nil, messages: [ReplyFact]) {
+        self.conversation = conversation
+        self.roomID = roomID
+        self.roomOwner = roomOwner
+        self.messages = messages
+    }
 }
 
 /// One wait of a customer as stored.
@@ -123,21 +136,11 @@ extension SQLiteArchiveStore {
     /// - Returns: the pending waits as stored (with their sent marks), for the timer queue.
     @discardableResult
     public func saveWaits(_ waits: [StoredWait], conversation: String, generation: Int64) async throws -> [StoredWait] {
-        var waits = waits
-        var firstOfDay: [String: Int64] = [:]
-        for wait in waits {
-            let day = InsightAggregator.day(wait.waitingSince).day
-            firstOfDay[day] = min(firstOfDay[day] ?? .max, wait.waitingSince)
-        }
-        for index in waits.indices { waits[index].firstOfDay = firstOfDay[InsightAggregator.day(waits[index].waitingSince).day] == waits[index].waitingSince }
-        let newWaits = waits
+        let newWaits = StoredWait.markingFirstOfDay(waits)
         return try await pool.write { db in
             // The daily reply aggregates: take out what the old waits contributed, add what the new ones do.
             let old = try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE conversation = ?", arguments: [conversation]).map(Self.storedWait)
-            var deltas: [[String]: ReplyContribution] = [:]
-            for wait in old { deltas[ReplyContribution.key(wait), default: ReplyContribution()].add(wait, sign: -1) }
-            for wait in newWaits { deltas[ReplyContribution.key(wait), default: ReplyContribution()].add(wait, sign: 1) }
-            for (key, delta) in deltas where !delta.isZero {
+            for (key, delta) in StoredWait.replyDeltas(replacing: old, with: newWaits) {
                 try db.execute(sql: """
                     INSERT INTO agg_reply (day, employee, waits, answered, within, working_ms, firsts, first_working_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (day, employee) DO UPDATE SET waits = waits + excluded.waits, answered = answered + excluded.answered,
@@ -265,18 +268,54 @@ public struct ReplyTotals: Sendable, Hashable {
     public var workingMilliseconds: Int64
     public var firsts: Int
     public var firstWorkingMilliseconds: Int64
+
+    package init(employee: String, waits: Int, answered: Int, within: Int, workingMilliseconds: Int64, firsts: Int, firstWorkingMilliseconds: Int64) {
+        self.employee = employee
+        self.waits = waits
+        self.answered = answered
+        self.within = within
+        self.workingMilliseconds = workingMilliseconds
+        self.firsts = firsts
+        self.firstWorkingMilliseconds = firstWorkingMilliseconds
+    }
+}
+
+extension StoredWait {
+    /// The waits with ``firstOfDay`` set on each (Beijing) day's earliest.
+    package static func markingFirstOfDay(_ waits: [StoredWait]) -> [StoredWait] {
+        var firstOfDay: [String: Int64] = [:]
+        for wait in waits {
+            let day = InsightAggregator.day(wait.waitingSince).day
+            firstOfDay[day] = min(firstOfDay[day] ?? .max, wait.waitingSince)
+        }
+        return waits.map { wait in
+            var wait = wait
+            wait.firstOfDay = firstOfDay[InsightAggregator.day(wait.waitingSince).day] == wait.waitingSince
+            return wait
+        }
+    }
+
+    /// What replacing `old` waits with `new` ones changes in the daily reply aggregates, by (day, employee).
+    package static func replyDeltas(replacing old: [StoredWait], with new: [StoredWait]) -> [[String]: ReplyContribution] {
+        var deltas: [[String]: ReplyContribution] = [:]
+        for wait in old { deltas[ReplyContribution.key(wait), default: ReplyContribution()].add(wait, sign: -1) }
+        for wait in new { deltas[ReplyContribution.key(wait), default: ReplyContribution()].add(wait, sign: 1) }
+        return deltas.filter { !$0.value.isZero }
+    }
 }
 
 /// What one wait adds to (or, removed, takes from) its day's reply aggregates.
-struct ReplyContribution {
-    var waits = 0, answered = 0, within = 0, firsts = 0
-    var working: Int64 = 0, firstWorking: Int64 = 0
+package struct ReplyContribution {
+    package var waits = 0, answered = 0, within = 0, firsts = 0
+    package var working: Int64 = 0, firstWorking: Int64 = 0
 
-    static func key(_ wait: StoredWait) -> [String] { [InsightAggregator.day(wait.waitingSince).day, wait.employee] }
+    package init() {}
 
-    var isZero: Bool { waits == 0 && answered == 0 && within == 0 && firsts == 0 && working == 0 && firstWorking == 0 }
+    package static func key(_ wait: StoredWait) -> [String] { [InsightAggregator.day(wait.waitingSince).day, wait.employee] }
 
-    mutating func add(_ wait: StoredWait, sign: Int) {
+    package var isZero: Bool { waits == 0 && answered == 0 && within == 0 && firsts == 0 && working == 0 && firstWorking == 0 }
+
+    package mutating func add(_ wait: StoredWait, sign: Int) {
         waits += sign
         guard let working = wait.workingMilliseconds else { return }
         answered += sign
@@ -294,6 +333,12 @@ public struct OrganisationFacts: Sendable {
     public var parent: [Int64: Int64]
     public var leaders: [Int64: [String]]
     public var employeeDepartments: [String: [Int64]]
+
+    package init(parent: [Int64: Int64], leaders: [Int64: [String]], employeeDepartments: [String: [Int64]]) {
+        self.parent = parent
+        self.leaders = leaders
+        self.employeeDepartments = employeeDepartments
+    }
 
     /// The employee's first department and its ancestors, nearest first.
     public func chain(of employee: String) -> [Int64] {

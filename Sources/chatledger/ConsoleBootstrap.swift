@@ -14,7 +14,7 @@ enum ConsoleBootstrap {
         return registry
     }()
 
-    static func services(store: SQLiteArchiveStore, blobs: (any BlobStore)?, config: ConsoleConfig, logger: Logger,
+    static func services(store: any ConsoleArchive, blobs: (any BlobStore)?, config: ConsoleConfig, logger: Logger,
                          serviceStatus: @escaping @Sendable () async -> [String: String] = { [:] }) -> ConsoleServices {
         ConsoleServices(store: store, blobs: blobs, accounts: AccountService(store: store, config: config), config: config,
                         metrics: metrics, logger: logger, serviceStatus: serviceStatus)
@@ -32,8 +32,14 @@ enum ConsoleBootstrap {
             return
         }
         let chosen = password ?? String(SecretToken.generate().prefix(16))
-        try await accounts.store.addUser(ConsoleUser(username: "admin", displayName: "管理员", passwordHash: accounts.hashPassword(chosen),
-                                                     roles: roles, departments: [1], mayUnmask: false))
+        do {
+            try await accounts.store.addUser(ConsoleUser(username: "admin", displayName: "管理员", passwordHash: accounts.hashPassword(chosen),
+                                                         roles: roles, departments: [1], mayUnmask: false))
+        } catch {
+            // Another serve process on the same PostgreSQL archive created it a moment ago.
+            if try await accounts.store.user(named: "admin") != nil { return }
+            throw error
+        }
         try await accounts.store.appendAudit(AuditEvent(actor: "cli", action: "user.add", target: "admin",
                                                         detail: ["roles": roles.joined(separator: ","), "departments": "1"]))
         if password == nil { print("Console user: admin  password: \(chosen)  (set your own with --admin-password)") }

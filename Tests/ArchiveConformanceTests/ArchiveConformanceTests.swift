@@ -6,6 +6,7 @@ import Ingest
 import Ledger
 import Search
 import Simulator
+import Risk
 import Storage
 import Testing
 import WeCom
@@ -26,8 +27,10 @@ struct SimulatedCorpus: Sendable {
     }
 
     @discardableResult
-    func ingest(into store: any ArchiveStore) async throws -> CommitSummary {
-        try await IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: ring)).ingest(archive.envelopes)
+    func ingest(into store: any ArchiveStore, scanningRisk: Bool = false) async throws -> CommitSummary {
+        var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: ring))
+        if scanningRisk { pipeline.risk = RiskAnalysis(scanner: RiskScanner(policy: .builtIn), policyVersion: 1, channels: ["log"]) }
+        return try await pipeline.ingest(archive.envelopes)
     }
 
     var directory: DirectorySnapshot {

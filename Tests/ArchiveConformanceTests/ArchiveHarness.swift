@@ -7,7 +7,7 @@ import Storage
 import Testing
 
 /// Everything the product asks of an archive, whatever the engine.
-typealias Archive = any ArchiveStore & SearchableArchive & LedgeredArchive & AlertOutbox
+typealias Archive = any ConsoleArchive
 
 /// The engines the conformance suite runs against. PostgreSQL joins when `CHATLEDGER_TEST_POSTGRES_URL` names a
 /// server (scripts/start-services.sh starts one; `scripts/test.sh` always does and sets
@@ -56,8 +56,8 @@ final class OpenedArchive: Sendable {
     }
 
     /// A second handle on the same PostgreSQL archive: what another `chatledger serve` process would open.
-    func openAgain() async throws -> PostgresArchiveStore {
-        try await PostgresArchiveStore.open(url: try #require(url), masterKey: masterKey)
+    func openAgain(clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) }) async throws -> PostgresArchiveStore {
+        try await PostgresArchiveStore.open(url: try #require(url), masterKey: masterKey, clock: clock)
     }
 
     var postgres: PostgresArchiveStore? { archive as? PostgresArchiveStore }
@@ -127,8 +127,9 @@ enum ScratchDatabase {
 
 /// Runs `body` on a fresh archive of `engine` and removes the archive afterwards, even when `body` throws.
 func withArchive(_ engine: Engine, masterKey: MasterKey = .generate(),
+                 clock: @escaping @Sendable () -> WeComTime = { WeComTime(date: Date()) },
                  _ body: (OpenedArchive) async throws -> Void) async throws {
-    let opened = try await OpenedArchive.make(engine, masterKey: masterKey)
+    let opened = try await OpenedArchive.make(engine, masterKey: masterKey, clock: clock)
     do {
         try await body(opened)
     } catch {

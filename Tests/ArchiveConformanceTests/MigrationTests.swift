@@ -7,6 +7,7 @@ import Ledger
 import ObjectStorage
 import PostgresStore
 import Search
+import Simulator
 import Storage
 import Testing
 
@@ -32,6 +33,18 @@ struct MigrationTests {
             let flagged = try ArchiveConformanceTests.message("mig-1", seq: 90_001, text: "保本")
             _ = try await sqlite.commit(IngestBatch(source: "manual", messages: [flagged], riskHits: [flagged.id: [hit]], alertChannels: ["ops"]))
             let last = try #require(try await sqlite.writeCheckpoint(signingKey: key))
+            // What the console adds: an account with a second factor and a token, protected staff, settings, waits, reviews.
+            try await sqlite.addUser(ConsoleConformanceTests.user("officer"))
+            try await sqlite.updateUser(named: "officer", ConsoleUserChange(totpSecret: .some("JBSWY3DPEHPK3PXP")))
+            try await sqlite.addAPIToken(for: "officer", name: "ci", tokenHash: "token-hash")
+            try await sqlite.openSession(for: "officer", tokenHash: "session-hash", csrf: "c", lifetime: 60_000)
+            try await sqlite.setProtectedStaff(ProtectedStaff(userid: corpus.archive.corp.employees[0].userID, viewers: ["officer"]))
+            try await sqlite.saveSLASettings(document: Array(#"{"rules":[]}"#.utf8), by: "admin")
+            try await ReplyTimeoutTracker(store: sqlite, channels: []).recomputeDirty()
+            let sampled = try await sqlite.activeConversations(since: 0, until: .max).prefix(3)
+            try await sqlite.addReviewSamples(Array(sampled), period: "2026-11")
+            let sample = try #require(try await sqlite.reviewSamples(period: nil, reviewed: nil, limit: 1).first)
+            try await sqlite.scoreReviewSample(id: sample.id, reviewer: "officer", items: ["tone": 90], total: 90, comment: "好")
 
             let target = try await ScratchDatabase.create()
             defer { Task { try? await ScratchDatabase.drop(target) } }
@@ -63,6 +76,26 @@ struct MigrationTests {
                 let y = try await SearchService(store: postgres).search(request)
                 #expect(x.total == y.total && x.hits.map(\.message.msgid) == y.hits.map(\.message.msgid))
             }
+            #expect(report.notMigrated == ["console_session": 1])
+            #expect(try await postgres.users() == (try await sqlite.users()))
+            #expect(try await postgres.totpSecret(of: "officer") == "JBSWY3DPEHPK3PXP")
+            #expect(try await postgres.user(apiTokenHash: "token-hash")?.username == "officer")
+            #expect(try await postgres.session(tokenHash: "session-hash") == nil)
+            #expect(try await postgres.protectedStaff() == (try await sqlite.protectedStaff()))
+            #expect(try await postgres.slaSettingsDocument()?.document == (try await sqlite.slaSettingsDocument()?.document))
+            let waits = try await sqlite.waits(since: 0, until: .max)
+            let migratedWaits = try await postgres.waits(since: 0, until: .max)
+            #expect(!waits.isEmpty && Set(migratedWaits) == Set(waits))
+            #expect(try await postgres.reviewSamples(period: nil, reviewed: nil, limit: 10) == (try await sqlite.reviewSamples(period: nil, reviewed: nil, limit: 10)))
+            let (x, y) = (try await sqlite.insightTotals(sinceDay: "2000", untilDay: "2100", employees: nil),
+                          try await postgres.insightTotals(sinceDay: "2000", untilDay: "2100", employees: nil))
+            #expect(!x.volume.isEmpty && x.volume.map { "\($0)" }.sorted() == y.volume.map { "\($0)" }.sorted())
+            #expect(x.hours.map { "\($0)" }.sorted() == y.hours.map { "\($0)" }.sorted())
+            let repliesX = try await sqlite.replyTotals(sinceDay: "2000", untilDay: "2100", employees: nil)
+            let repliesY = try await postgres.replyTotals(sinceDay: "2000", untilDay: "2100", employees: nil)
+            #expect(!repliesX.isEmpty && Set(repliesX) == Set(repliesY))
+            // New rows continue after the copied ids.
+            #expect(try await postgres.addUser(ConsoleConformanceTests.user("second")).id > (try await sqlite.user(named: "officer")!.id))
             // The migrated outbox still delivers, and the log grows on consistently.
             let recorder = RecordingChannel(name: "ops")
             _ = try await AlertDispatcher(store: postgres, channels: [recorder]).deliverDue()

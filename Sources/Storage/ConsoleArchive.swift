@@ -1,0 +1,174 @@
+import ArchiveModel
+
+/// Console accounts, browser sessions, API tokens and protected staff.
+public protocol ConsoleAccountStore: Sendable {
+    /// - Throws: ``StorageError`` when the username is taken.
+    @discardableResult
+    func addUser(_ user: ConsoleUser) async throws -> ConsoleUser
+    func user(named username: String) async throws -> ConsoleUser?
+    func users() async throws -> [ConsoleUser]
+    /// A new password also ends a lockout and every session; disabling ends every session.
+    /// - Throws: ``StorageError`` when there is no such user.
+    @discardableResult
+    func updateUser(named username: String, _ change: ConsoleUserChange) async throws -> ConsoleUser
+    /// The user's TOTP secret, unsealed, when they have one.
+    func totpSecret(of username: String) async throws -> String?
+    /// Counts a failed login; locks the account for `lockFor` milliseconds once `threshold` failures are reached.
+    @discardableResult
+    func recordFailedLogin(of username: String, threshold: Int, lockFor: Int64) async throws -> ConsoleUser?
+    /// Opens a session after a successful login (which also clears the failure count).
+    func openSession(for username: String, tokenHash: String, csrf: String, lifetime: Int64) async throws
+    /// The live session with this token hash; `nil` when unknown, expired or its user is disabled.
+    func session(tokenHash: String) async throws -> ConsoleSession?
+    func closeSession(tokenHash: String) async throws
+    @discardableResult
+    func addAPIToken(for username: String, name: String, tokenHash: String) async throws -> ConsoleAPIToken
+    /// The user an unrevoked API token belongs to, unless they are disabled.
+    func user(apiTokenHash: String) async throws -> ConsoleUser?
+    func apiTokens(of username: String) async throws -> [ConsoleAPIToken]
+    /// - Throws: ``StorageError`` when the user has no such live token.
+    func revokeAPIToken(id: Int64, of username: String) async throws
+    func protectedStaff() async throws -> [ProtectedStaff]
+    /// Protects an employee (or, with no viewers, lifts the protection).
+    func setProtectedStaff(_ entry: ProtectedStaff) async throws
+}
+
+/// Reading the audit trail (appending is ``LedgeredArchive/appendAudit(_:)``: every event is a ledger leaf).
+public protocol AuditTrail: Sendable {
+    /// Audit events, newest first, read from their sealed canonical form (the columns only select them).
+    func auditEvents(_ filter: AuditFilter) async throws -> [StoredAuditEvent]
+    func auditEventCount() async throws -> Int
+}
+
+/// Conversations and the directory as the console browses them.
+public protocol ConversationCatalog: Sendable {
+    /// Conversations, most recent first, with how many match in all.
+    func conversations(_ filter: ConversationFilter) async throws -> (total: Int, conversations: [ConversationSummary])
+    func conversation(id: String) async throws -> ConversationSummary?
+    /// Everyone who took part: both parties, or a group's members, creator and every sender.
+    func participants(ofConversation id: String) async throws -> Set<String>
+    /// A conversation's messages in time order, `limit` from `offset`.
+    func messages(inConversation id: String, limit: Int, offset: Int) async throws -> [StoredMessage]
+    func party(id: String) async throws -> DirectoryParty?
+    /// Directory entries of one kind (`employee` or `contact`) whose name or id contains `text`.
+    func directory(kind: String, matching text: String, limit: Int) async throws -> [DirectoryParty]
+    func partyNames(_ ids: Set<String>) async throws -> [String: String]
+    func departments() async throws -> [DirectorySnapshot.Department]
+    func roomNames() async throws -> [String: String]
+    /// Departments up the tree and their leaders, for reply-timeout escalation.
+    func organisationFacts() async throws -> OrganisationFacts
+    /// Conversations with messages in [since, until) and the employee responsible for each.
+    func activeConversations(since: Int64, until: Int64) async throws -> [(conversation: String, employee: String)]
+}
+
+/// The alert queue as risk officers work it.
+public protocol AlertDesk: Sendable {
+    /// Alerts newest first; without a category, weekly digests are left out.
+    func alerts(status: String?, category: String?, limit: Int) async throws -> [AlertRecord]
+    /// One alert with its hits (matched text unsealed) and its history.
+    func alert(id: Int64) async throws -> (AlertRecord, [AlertHit], [AlertEvent])?
+    /// - Throws: ``StorageError`` when the alert does not exist or the action is not allowed from its status.
+    func updateAlert(id: Int64, action: AlertAction, actor: String, assignee: String?, note: String?) async throws
+    /// Queues the weekly digest once per week, whichever process asks first.
+    /// - Returns: whether it was queued now.
+    @discardableResult
+    func queueDigest(weekStart: Int64, text: String, channels: [String]) async throws -> Bool
+    func undeliveredCount() async throws -> Int
+}
+
+/// Reply-timeout settings, waits and their notices.
+public protocol ReplyTimeoutStore: Sendable {
+    func slaSettingsDocument() async throws -> (version: Int, document: [UInt8])?
+    /// Stores new settings as the next version; every conversation is recomputed under them.
+    @discardableResult
+    func saveSLASettings(document: [UInt8], by actor: String) async throws -> Int
+    /// Conversations waiting to be recomputed, with the generation seen.
+    func dirtyConversations(limit: Int) async throws -> [(conversation: String, generation: Int64)]
+    func replyFacts(conversation: String) async throws -> ConversationReplyFacts
+    /// Replaces a conversation's waits (keeping sent marks), adjusts the daily reply aggregates and clears the dirty
+    /// mark unless it was marked again meanwhile. - Returns: the conversation's pending waits as stored.
+    @discardableResult
+    func saveWaits(_ waits: [StoredWait], conversation: String, generation: Int64) async throws -> [StoredWait]
+    /// Pending waits with a notice still to send.
+    func pendingWaits() async throws -> [StoredWait]
+    /// Sends a notice exactly once (checked, marked and queued in one transaction).
+    /// - Returns: the wait when the notice was sent now, else nil.
+    @discardableResult
+    func sendNotice(_ notice: ReplyNotice, forWait customerMsgid: String, channels: [String], noticesFrom: Int64) async throws -> StoredWait?
+    /// Waits unanswered now past their threshold: by the business calendar, or counting every hour when `allHours`.
+    func overdueWaits(allHours: Bool) async throws -> [StoredWait]
+    /// Waits that began in [since, until), answered or not.
+    func waits(since: Int64, until: Int64) async throws -> [StoredWait]
+    /// Reply aggregates summed per employee over days in [sinceDay, untilDay).
+    func replyTotals(sinceDay: String, untilDay: String, employees: Set<String>?) async throws -> [ReplyTotals]
+}
+
+/// Quality review samples and scores.
+public protocol ReviewStore: Sendable {
+    /// Adds samples for a period; one already sampled is kept. - Returns: how many were new.
+    @discardableResult
+    func addReviewSamples(_ samples: [(conversation: String, employee: String)], period: String) async throws -> Int
+    /// Samples, newest first, with their latest score.
+    func reviewSamples(period: String?, reviewed: Bool?, limit: Int) async throws -> [ReviewSample]
+    func reviewSample(id: Int64) async throws -> ReviewSample?
+    /// Records a review; a later one supersedes it and both are kept.
+    func scoreReviewSample(id: Int64, reviewer: String, items: [String: Double], total: Double, comment: String?) async throws
+}
+
+/// The report aggregates.
+public protocol InsightStore: Sendable {
+    /// Aggregates for days in [sinceDay, untilDay); `employees` scopes them (nil: all).
+    func insightTotals(sinceDay: String, untilDay: String, employees: Set<String>?) async throws -> InsightTotals
+}
+
+/// Facts for the administrator's status page.
+public protocol ArchiveHousekeeping: Sendable {
+    func dataKeyStatus() async throws -> [DataKeyStatus]
+}
+
+/// Everything the console and its background services need: the same on SQLite and PostgreSQL.
+public typealias ConsoleArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore & AlertOutbox
+    & ConsoleAccountStore & AuditTrail & ConversationCatalog & AlertDesk & ReplyTimeoutStore & ReviewStore & InsightStore
+    & ArchiveHousekeeping
+
+extension ConversationCatalog {
+    public func messages(inConversation id: String, limit: Int) async throws -> [StoredMessage] {
+        try await messages(inConversation: id, limit: limit, offset: 0)
+    }
+
+    public func directory(kind: String, matching text: String = "") async throws -> [DirectoryParty] {
+        try await directory(kind: kind, matching: text, limit: 200)
+    }
+}
+
+extension AlertDesk {
+    public func alerts(status: String? = nil, category: String? = nil) async throws -> [AlertRecord] {
+        try await alerts(status: status, category: category, limit: 100)
+    }
+
+    public func updateAlert(id: Int64, action: AlertAction, actor: String) async throws {
+        try await updateAlert(id: id, action: action, actor: actor, assignee: nil, note: nil)
+    }
+}
+
+extension ReplyTimeoutStore {
+    @discardableResult
+    public func sendNotice(_ notice: ReplyNotice, forWait customerMsgid: String, channels: [String]) async throws -> StoredWait? {
+        try await sendNotice(notice, forWait: customerMsgid, channels: channels, noticesFrom: .min)
+    }
+}
+
+extension ReviewStore {
+    public func reviewSamples(period: String? = nil, reviewed: Bool? = nil) async throws -> [ReviewSample] {
+        try await reviewSamples(period: period, reviewed: reviewed, limit: 500)
+    }
+}
+
+extension InsightStore {
+    public func insightTotals(sinceDay: String, untilDay: String) async throws -> InsightTotals {
+        try await insightTotals(sinceDay: sinceDay, untilDay: untilDay, employees: nil)
+    }
+}
+
+extension SQLiteArchiveStore: ConsoleAccountStore, AuditTrail, ConversationCatalog, AlertDesk, ReplyTimeoutStore, ReviewStore,
+    InsightStore, ArchiveHousekeeping {}
