@@ -6,6 +6,7 @@ import Foundation
 /// {
 ///   "host": "0.0.0.0", "port": 8080, "data": "/var/lib/chatledger",
 ///   "masterKeyFile": "/etc/chatledger/master.key",
+///   "database": "postgres://chatledger:secret@db:5432/chatledger", "blobs": "s3://archive/media?endpoint=https://s3.example.com",
 ///   "secureCookies": true, "sessionHours": 8,
 ///   "lockoutThreshold": 5, "lockoutMinutes": 15,
 ///   "language": "zh"
@@ -18,6 +19,11 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     public var data = "chatledger-data"
     /// The master key file; without it, `CHATLEDGER_MASTER_KEY` or the archive's own key file.
     public var masterKeyFile: String?
+    /// A PostgreSQL archive (`postgres://user:password@host:5432/db`) instead of the embedded one in `data`; several
+    /// `serve` processes may share it.
+    public var database: String?
+    /// Where attachments live (`s3://bucket/prefix?endpoint=…`, or a folder); default the `blobs` folder in `data`.
+    public var blobs: String?
     /// Marks the session cookie `Secure`; set it whenever the console is served over TLS (directly or behind a proxy).
     public var secureCookies = false
     public var sessionHours = 8
@@ -58,7 +64,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case host, port, data, masterKeyFile, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language, alerts
+        case host, port, data, masterKeyFile, database, blobs, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language, alerts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +74,8 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
         data = try container.decodeIfPresent(String.self, forKey: .data) ?? defaults.data
         masterKeyFile = try container.decodeIfPresent(String.self, forKey: .masterKeyFile)
+        database = try container.decodeIfPresent(String.self, forKey: .database)
+        blobs = try container.decodeIfPresent(String.self, forKey: .blobs)
         secureCookies = try container.decodeIfPresent(Bool.self, forKey: .secureCookies) ?? defaults.secureCookies
         sessionHours = try container.decodeIfPresent(Int.self, forKey: .sessionHours) ?? defaults.sessionHours
         lockoutThreshold = try container.decodeIfPresent(Int.self, forKey: .lockoutThreshold) ?? defaults.lockoutThreshold
@@ -76,7 +84,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts)
     }
 
-    /// Reads `path` (when given), then applies `CHATLEDGER_HOST`, `_PORT`, `_DATA`, `_MASTER_KEY_FILE`,
+    /// Reads `path` (when given), then applies `CHATLEDGER_HOST`, `_PORT`, `_DATA`, `_MASTER_KEY_FILE`, `_DATABASE_URL`, `_BLOBS_URL`,
     /// `_SECURE_COOKIES`, `_SESSION_HOURS`, `_LOCKOUT_THRESHOLD`, `_LOCKOUT_MINUTES` and `_LANGUAGE`.
     /// - Throws: ``ConsoleConfigError`` naming the file, key or variable that is wrong.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConsoleConfig {
@@ -100,6 +108,8 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         if let port = try integer("CHATLEDGER_PORT") { config.port = port }
         if let data = environment["CHATLEDGER_DATA"] { config.data = data }
         if let file = environment["CHATLEDGER_MASTER_KEY_FILE"] { config.masterKeyFile = file }
+        if let url = environment["CHATLEDGER_DATABASE_URL"], !url.isEmpty { config.database = url }
+        if let url = environment["CHATLEDGER_BLOBS_URL"], !url.isEmpty { config.blobs = url }
         if let secure = environment["CHATLEDGER_SECURE_COOKIES"] { config.secureCookies = ["1", "true", "yes"].contains(secure.lowercased()) }
         if let hours = try integer("CHATLEDGER_SESSION_HOURS") { config.sessionHours = hours }
         if let threshold = try integer("CHATLEDGER_LOCKOUT_THRESHOLD") { config.lockoutThreshold = threshold }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import Crypto
+import Console
 import Ingest
 import ObjectStorage
 import PostgresStore
 import Storage
 
 /// What the engine-neutral commands need from an archive, embedded or on PostgreSQL.
-typealias AnyArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore & AlertOutbox
+typealias AnyArchive = ConsoleArchive
 
 /// Options every command that touches an archive shares.
 struct ArchiveOptions: ParsableArguments {
@@ -21,7 +22,7 @@ struct ArchiveOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "A PostgreSQL archive (postgres://user:password@host:5432/database[?sslmode=disable]) instead of the embedded one.",
-        discussion: "CHATLEDGER_DATABASE_URL sets it too. import, ingest, stats, search, context, show, verify, prove, quarantine and policy (except rescan) run on either engine; the console and the other commands still need the embedded archive."))
+        discussion: "CHATLEDGER_DATABASE_URL sets it too. Every command runs on either engine except demo, keys, policy rescan and the benchmarks, which need the embedded archive; serve reads it from its configuration."))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp(
@@ -29,7 +30,7 @@ struct ArchiveOptions: ParsableArguments {
         discussion: "Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; CHATLEDGER_BLOBS_URL sets it too."))
     var blobs: String?
 
-    /// Options for the embedded archive at `data`, for commands that read their settings from a file (`serve`).
+    /// Options for the embedded archive at `data`, for commands that make their own (`demo`).
     /// Every option is assigned: an option group that was not parsed cannot be read otherwise.
     static func embedded(data: String, masterKeyFile: String?) -> ArchiveOptions {
         var options = ArchiveOptions()
@@ -37,6 +38,14 @@ struct ArchiveOptions: ParsableArguments {
         options.masterKeyFile = masterKeyFile
         options.database = nil
         options.blobs = nil
+        return options
+    }
+
+    /// The archive `serve`'s settings name: PostgreSQL and S3 when given, else the embedded archive in `data`.
+    static func serving(_ settings: ConsoleConfig) -> ArchiveOptions {
+        var options = embedded(data: settings.data, masterKeyFile: settings.masterKeyFile)
+        options.database = settings.database
+        options.blobs = settings.blobs
         return options
     }
 
@@ -75,12 +84,12 @@ struct ArchiveOptions: ParsableArguments {
         return try SQLiteArchiveStore(path: databasePath, masterKey: try MasterKey.load(file: masterKeyURL))
     }
 
-    /// Commands that only the embedded archive serves yet say so instead of opening a different archive.
+    /// Commands that only the embedded archive serves say so instead of opening a different archive.
     func requireEmbedded() throws {
         guard postgresURL != nil else { return }
         throw ValidationError("""
-            this command runs on the embedded archive only (for now); a PostgreSQL archive is served by import, ingest, stats, \
-            search, context, show, verify, prove, quarantine and policy. Unset --database / CHATLEDGER_DATABASE_URL for this command.
+            this command runs on the embedded archive only (key rotation, policy rescan, demo and benchmarks); \
+            unset --database / CHATLEDGER_DATABASE_URL for it.
             """)
     }
 

@@ -63,8 +63,10 @@ struct MigrateCLITests {
         #expect(policies.status == 0 && ((policies.json as? [[String: Any]])?.count ?? 0) >= 1, "\(policies.stderr)")
         let quarantine = try CLI.run(["quarantine", "list", "--data", data, "--database", database, "--json"])
         #expect(quarantine.status == 0 && (quarantine.json as? [Any])?.isEmpty == true, "\(quarantine.stderr)")
-        // Commands the PostgreSQL archive does not serve yet refuse instead of opening the embedded one.
-        let refused = try CLI.run(["alerts", "list", "--data", data, "--database", database])
+        let alerts = try CLI.run(["alerts", "list", "--data", data, "--database", database, "--json"])
+        #expect(alerts.status == 0, "\(alerts.stderr)")
+        // Commands only the embedded archive serves refuse instead of opening the embedded one.
+        let refused = try CLI.run(["keys", "rotate-data-key", "--data", data, "--database", database])
         #expect(refused.status != 0 && refused.stderr.contains("embedded archive only"))
         // A second migration into the same database is refused.
         let twice = try CLI.run(["migrate", "--data", data, "--to", database], environment: credentials)

@@ -17,7 +17,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let alerts = try await archive.openExistingStore().alerts(status: status, category: category, limit: limit)
+            let alerts = try await archive.openAnyArchive().alerts(status: status, category: category, limit: limit)
             if json {
                 try JSONOutput.print(alerts)
             } else {
@@ -35,7 +35,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard let (alert, hits, events) = try await archive.openExistingStore().alert(id: id) else {
+            guard let (alert, hits, events) = try await archive.openAnyArchive().alert(id: id) else {
                 throw CLIError("no alert \(id); `chatledger alerts list` shows them")
             }
             if json {
@@ -65,7 +65,7 @@ struct AlertsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await archive.openExistingStore().updateAlert(id: id, action: AlertAction(rawValue: action)!, actor: actor, assignee: to, note: note)
+            try await archive.openAnyArchive().updateAlert(id: id, action: AlertAction(rawValue: action)!, actor: actor, assignee: to, note: note)
             print("alert \(id): \(action) recorded")
         }
     }
@@ -80,7 +80,7 @@ extension AlertsCommand {
         @Option(help: "Who acts (recorded in the history).") var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
         func apply(_ action: AlertAction, assignee: String? = nil) async throws {
-            try await archive.openExistingStore().updateAlert(id: id, action: action, actor: actor, assignee: assignee, note: note)
+            try await archive.openAnyArchive().updateAlert(id: id, action: action, actor: actor, assignee: assignee, note: note)
             print("alert \(id): \(action.rawValue) recorded")
         }
     }

@@ -38,73 +38,27 @@ struct IngestCommand: AsyncParsableCommand {
         var logger = Logger(label: "chatledger.ingest")
         logger.logLevel = .notice
         let store = try await archive.openAnyArchive(create: true)
-        let name = holder ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-        let keysURL = archive.defaultKeysURL
-        try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
-        let savedPEMs = DemoCommand.loadPEMs(keysURL)
-        let simulator = try SimulatedArchive(seed: simulateSeed, expectedMessages: 20_000, privateKeyPEMs: savedPEMs)
-        if savedPEMs == nil {
-            for (version, pem) in simulator.privateKeyPEMs {
-                try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
-            }
-        }
-        var ring = PrivateKeyRing()
-        for (version, pem) in simulator.privateKeyPEMs { ring.add(try RSABackend.openssl.privateKey(pem: pem), version: version) }
+        let (simulator, ring) = try LeasedIngest.simulatedCorp(seed: simulateSeed, keys: archive.defaultKeysURL)
         let dispatcher = AlertDispatcher(store: store, channels: [LogChannel(logger: logger)], logger: logger)
-        let signingKey = try archive.signingKey()
-        let blobs = try archive.anyBlobStore(sealer: store.sealer)
-        let timestamp = checkpointing.timestamp
-        let (rate, stopAt, interval, keyRing, log) = (self.rate, self.stopAt, self.interval, ring, logger)
-
+        let ingest = LeasedIngest(store: store, simulator: simulator, keyRing: ring, blobs: try archive.anyBlobStore(sealer: store.sealer),
+                                  signingKey: try archive.signingKey(), timestamp: checkpointing.timestamp,
+                                  name: holder ?? LeasedIngest.defaultName, riskChannels: [LogChannel.channelName], interval: interval,
+                                  stopAt: stopAt, logger: logger)
+        let rate = self.rate
         try await withThrowingTaskGroup(of: Void.self) { group in
-            // The corp chats whether or not this process holds the lease.
-            group.addTask {
-                while !Task.isCancelled {
-                    try simulator.produce(rate)
-                    try await Task.sleep(for: .seconds(1))
-                }
-            }
+            group.addTask { try await ingest.produce(rate: rate) }
             group.addTask {
                 while !Task.isCancelled {
                     _ = try? await dispatcher.deliverDue()
                     try await Task.sleep(for: .milliseconds(500))
                 }
             }
-            group.addTask {
-                // Held (and so kept alive) until the puller stops; its connection is the lock.
-                var lease: IngestLease?
-                if let postgres = store as? PostgresArchiveStore {
-                    Self.say("\(name): waiting for the ingest lease")
-                    lease = try await IngestLease.acquire(postgres.location, holder: name, interval: .seconds(interval))
-                    guard let lease else { return }
-                    postgres.commitUnder(lease)
-                    Self.say("\(name): holding the ingest lease")
-                }
-                defer { if let lease { Task { await lease.release() } } }
-                var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: keyRing), logger: log)
-                pipeline.risk = try await PolicyLoader.analysis(store, channels: [LogChannel.channelName])
-                let puller = ArchivePuller(source: simulator, pipeline: pipeline)
-                let media = MediaFetcher(source: simulator, store: store, blobs: blobs)
-                while !Task.isCancelled {
-                    let summary = try await puller.pullUntilCaughtUp()
-                    _ = try await media.fetchPending(limit: 500)
-                    try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp)
-                    let cursor = try await store.cursor(source: pipeline.source)
-                    if summary.inserted + summary.quarantined > 0 {
-                        Self.say("\(name): stored \(summary.inserted), quarantined \(summary.quarantined); cursor \(cursor)")
-                    }
-                    if let stopAt, cursor >= stopAt { return }
-                    try await Task.sleep(for: .seconds(interval))
-                }
-            }
+            group.addTask { try await ingest.pull() }
             // The puller ends the run (stop-at reached, lease lost, or an error); the helpers end with it.
             try await group.next()
             group.cancelAll()
         }
     }
-
-    /// Progress on standard error, unbuffered, so supervisors and tests see it as it happens.
-    static func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 }
 
 /// Alerts written to the log: the channel `ingest` queues for, so every alert is delivered and marked once.

@@ -58,13 +58,13 @@ struct MigrateCommand: AsyncParsableCommand {
             print("copied \(rows); \(report.blobs) blobs in \(String(format: "%.1f", report.seconds)) s")
             if !report.notMigrated.isEmpty {
                 let left = report.notMigrated.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                print("left in the embedded archive (the console, reply timeouts, reviews and reports run on it for now): \(left)")
+                print("not copied (console users sign in again on the new archive): \(left)")
             }
             if let failure = verification.failure {
                 print("VERIFY FAILED on the new archive: \(failure)")
             } else {
                 print("verified: \(verification.records) records, \(verification.blobs) blobs, \(verification.checkpoints) checkpoints; root \(verification.root ?? "-") (unchanged)")
-                print("use it with: chatledger verify --database '\(to)'\(blobsTo.map { " --blobs '\($0)'" } ?? "")")
+                print("use it with: chatledger verify --database '\(to)'\(blobsTo.map { " --blobs '\($0)'" } ?? ""), and \"database\" in serve's configuration")
             }
         }
         if verification.failure != nil { throw ExitCode(1) }

@@ -22,7 +22,7 @@ struct QACommand: AsyncParsableCommand {
         @Option(help: "Share of each employee's conversations (default: the settings' review.sampleRate).") var rate: Double?
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             var review = try await ReplyTimeoutTracker.settings(store).review
             if let rate {
                 guard (0...1).contains(rate) else { throw ValidationError("--rate must be between 0 and 1") }
@@ -43,7 +43,7 @@ struct QACommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let samples = try await archive.openExistingStore().reviewSamples(period: period, reviewed: pending ? false : nil)
+            let samples = try await archive.openAnyArchive().reviewSamples(period: period, reviewed: pending ? false : nil)
             if json {
                 try JSONOutput.print(samples.map(QualityRoutes.SampleItem.init))
                 return
@@ -63,7 +63,7 @@ struct QACommand: AsyncParsableCommand {
         @Option(help: "The reviewer (default: the operating-system user).") var reviewer: String?
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             var scores: [String: Double] = [:]
             for item in items {
                 let parts = item.split(separator: "=", maxSplits: 1)

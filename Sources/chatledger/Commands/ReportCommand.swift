@@ -19,7 +19,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let start = try ISO8601Input.parse(since, option: "--since"), end = try ISO8601Input.parse(until, option: "--until")
         guard start < end else { throw ValidationError("--since must be before --until") }
-        let report = try await InsightReport.build(store: try archive.openExistingStore(), since: Int64(start.timeIntervalSince1970 * 1000),
+        let report = try await InsightReport.build(store: try await archive.openAnyArchive(), since: Int64(start.timeIntervalSince1970 * 1000),
                                                    until: Int64(end.timeIntervalSince1970 * 1000), department: department)
         if let csv {
             guard ReportCSV.tables.contains(csv) else { throw ValidationError("--csv must be one of \(ReportCSV.tables.joined(separator: ", "))") }

@@ -18,7 +18,7 @@ struct SLACommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             try await ReplyTimeoutTracker(store: store, channels: []).recomputeDirty()
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let overdue = try await store.overdueWaits(allHours: allHours)
@@ -42,7 +42,7 @@ struct SLACommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             try await ReplyTimeoutTracker(store: store, channels: []).recomputeDirty()
             let end = try until.map { try ISO8601Input.parse($0, option: "--until") } ?? Date()
             let start = try since.map { try ISO8601Input.parse($0, option: "--since") } ?? end.addingTimeInterval(-30 * 86_400)
@@ -67,7 +67,7 @@ struct SLACommand: AsyncParsableCommand {
         @Option(help: "Who makes the change (recorded with the version).") var by: String?
 
         func run() async throws {
-            let store = try archive.openStore()
+            let store = try await archive.openAnyArchive(create: true)
             if let importFile {
                 let data = try Data(contentsOf: URL(fileURLWithPath: importFile))
                 let settings: SLASettings

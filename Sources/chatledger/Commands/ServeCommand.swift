@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import PostgresStore
 import ServiceLifecycle
 import Storage
 
@@ -16,10 +17,18 @@ struct ServeCommand: AsyncParsableCommand {
             Settings come from --config (JSON; see docs/console.md and docs/chatledger.example.json) and the \
             CHATLEDGER_* environment variables, which override the file. Signed checkpoints follow new ledger \
             leaves (audit events included) within a second. SIGTERM or Ctrl-C stops gracefully.
+
+            With a PostgreSQL archive ("database" in the file or CHATLEDGER_DATABASE_URL), run as many serve processes \
+            as you like behind one address: all serve the console and API (sessions live in the database), deliver alerts \
+            (each exactly once) and send reply-timeout notices (each once); with --simulate-seed, exactly one of them \
+            pulls at a time and another takes over when it dies.
             """)
 
     @Option(help: "The configuration file (JSON).") var config: String?
     @Option(help: "Password of the console user `admin`, created if absent.") var adminPassword: String?
+    @Option(help: "Also pull from the simulated corp of this seed (one puller per archive at a time, as `chatledger ingest`).")
+    var simulateSeed: UInt64?
+    @Option(help: "Simulated messages per second, with --simulate-seed.") var rate = 20
 
     func run() async throws {
         let settings: ConsoleConfig
@@ -28,14 +37,31 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ConsoleConfigError {
             throw ValidationError(error.description)
         }
-        let archive = ArchiveOptions.embedded(data: settings.data, masterKeyFile: settings.masterKeyFile)
+        let archive = ArchiveOptions.serving(settings)
         let logger = Logger(label: "chatledger.serve")
-        let store = try archive.openExistingStore()
+        let store = try await archive.openAnyArchive(create: archive.postgresURL != nil)
         let signingKey = try archive.signingKey()
-        let console = ConsoleBootstrap.services(store: store, blobs: try archive.blobStore(store), config: settings, logger: logger)
+        let blobs = try archive.anyBlobStore(sealer: store.sealer)
+        let console = ConsoleBootstrap.services(store: store, blobs: blobs, config: settings, logger: logger)
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin"])
         let channels = AlertChannelsFromConfig.channels(settings.alerts)
         let dispatcher = AlertDispatcher(store: store, channels: channels, logger: logger)
+        var pulling: [any Service] = []
+        if let simulateSeed {
+            let (simulator, ring) = try LeasedIngest.simulatedCorp(seed: simulateSeed, keys: archive.defaultKeysURL)
+            let ingest = LeasedIngest(store: store, simulator: simulator, keyRing: ring, blobs: blobs, signingKey: signingKey, timestamp: nil,
+                                      name: LeasedIngest.defaultName, riskChannels: channels.map(\.name), interval: 1, stopAt: nil,
+                                      logger: logger)
+            let rate = self.rate
+            pulling = [ClosureService(name: "simulated-corp") { try? await ingest.produce(rate: rate) },
+                       // A lost lease or a failed pull must not take the console down: wait for the lease again.
+                       ClosureService(name: "ingest") {
+                           while !Task.isCancelled {
+                               do { try await ingest.pull() } catch { logger.error("chatledger.ingest.failed", metadata: ["error": "\(error)"]) }
+                               try? await Task.sleep(for: .seconds(5))
+                           }
+                       }]
+        }
         let app = Application(
             router: ConsoleRouter.build(services: console),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ChatLedger"),
@@ -49,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
                     await ReplyTimeoutTracker(store: store, channels: ["wecom-app"],
                                               noticesFrom: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000, logger: logger).run()
                 },
+                // On PostgreSQL every process checkpoints: the ledger lock serializes them and an unchanged tree writes none.
                 ClosureService(name: "checkpoints") {
                     while !Task.isCancelled {
                         do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: nil) } catch {
@@ -57,8 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
                         try await Task.sleep(for: .seconds(1))
                     }
                 },
-            ], logger: logger)
-        print("ChatLedger console: http://\(settings.host):\(settings.port)/  (archive in \(settings.data))")
+            ] + pulling, logger: logger)
+        print("ChatLedger console: http://\(settings.host):\(settings.port)/  (archive \(archive.postgresURL.flatMap { try? PostgresLocation(url: $0).description } ?? settings.data))")
         try await app.runService()
     }
 }

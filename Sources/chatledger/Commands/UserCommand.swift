@@ -13,7 +13,7 @@ struct UserCommand: AsyncParsableCommand {
     static var actor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
 
     static func setDisabled(_ disabled: Bool, _ username: String, _ archive: ArchiveOptions) async throws {
-        let store = try archive.openExistingStore()
+        let store = try await archive.openAnyArchive()
         try await store.updateUser(named: username, ConsoleUserChange(disabled: disabled))
         try await store.appendAudit(AuditEvent(actor: actor, action: "user.update", target: username, detail: ["disabled": "\(disabled)"]))
         print("\(disabled ? "disabled" : "enabled") \(username)")
@@ -65,7 +65,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard !scope.roles.isEmpty else { throw ValidationError("give at least one --role") }
-            let store = try archive.openStore()
+            let store = try await archive.openAnyArchive(create: true)
             let accounts = AccountService(store: store, config: ConsoleConfig())
             let user = try await store.addUser(ConsoleUser(username: username, displayName: name ?? username,
                                                            passwordHash: accounts.hashPassword(try passwordSource.resolve()),
@@ -83,7 +83,7 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let users = try await archive.openExistingStore().users()
+            let users = try await archive.openAnyArchive().users()
             if json {
                 try JSONOutput.print(users.map { UserJSON($0) })
                 return
@@ -123,7 +123,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var passwordSource: PasswordSource
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             let accounts = AccountService(store: store, config: ConsoleConfig())
             try await store.updateUser(named: username, ConsoleUserChange(passwordHash: accounts.hashPassword(try passwordSource.resolve())))
             try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "user.update", target: username, detail: ["password": "changed"]))
@@ -142,7 +142,7 @@ struct UserCommand: AsyncParsableCommand {
             guard !scope.roles.isEmpty || !scope.departments.isEmpty || mayUnmask != nil else {
                 throw ValidationError("give --role, --department or --may-unmask")
             }
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             let user = try await store.updateUser(named: username, ConsoleUserChange(
                 roles: scope.roles.isEmpty ? nil : scope.roles, departments: scope.departments.isEmpty ? nil : scope.departments, mayUnmask: mayUnmask))
             try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "user.update", target: username, detail: [
@@ -161,7 +161,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Revoke the token with this id.") var revoke: Int64?
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             if let revoke {
                 try await store.revokeAPIToken(id: revoke, of: username)
                 try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "token.revoke", target: username, detail: ["id": "\(revoke)"]))
@@ -185,7 +185,7 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(help: "Remove the second factor.") var remove = false
 
         func run() async throws {
-            let store = try archive.openExistingStore()
+            let store = try await archive.openAnyArchive()
             if remove {
                 try await store.updateUser(named: username, ConsoleUserChange(totpSecret: .some(nil)))
                 try await store.appendAudit(AuditEvent(actor: UserCommand.actor, action: "user.update", target: username, detail: ["totp": "removed"]))

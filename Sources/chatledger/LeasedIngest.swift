@@ -1,0 +1,86 @@
+import ArchiveModel
+import Crypto
+import Foundation
+import Ingest
+import Logging
+import PostgresStore
+import Simulator
+import Storage
+import WeCom
+
+/// The pull loop of `chatledger ingest` and of `serve` with a source: pull, fetch media, checkpoint — on PostgreSQL
+/// only while this process holds the ingest lease, so several processes on one archive ingest one at a time and the
+/// next takes over from the stored cursor when the holder dies.
+struct LeasedIngest: Sendable {
+    let store: any AnyArchive
+    let simulator: SimulatedArchive
+    let keyRing: PrivateKeyRing
+    let blobs: any BlobStore
+    let signingKey: Curve25519.Signing.PrivateKey
+    let timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)?
+    /// This process in the lease record and the progress lines.
+    let name: String
+    /// Alert channels new alerts are queued for.
+    let riskChannels: [String]
+    let interval: Double
+    let stopAt: UInt64?
+    let logger: Logger
+
+    static var defaultName: String { "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)" }
+
+    /// The simulated corp of `seed` with the archive's RSA keys (saved beside the archive the first time, so every
+    /// process of one deployment decrypts the same envelopes).
+    static func simulatedCorp(seed: UInt64, keys keysURL: URL) throws -> (SimulatedArchive, PrivateKeyRing) {
+        try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
+        let savedPEMs = DemoCommand.loadPEMs(keysURL)
+        let simulator = try SimulatedArchive(seed: seed, expectedMessages: 20_000, privateKeyPEMs: savedPEMs)
+        if savedPEMs == nil {
+            for (version, pem) in simulator.privateKeyPEMs {
+                try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
+            }
+        }
+        var ring = PrivateKeyRing()
+        for (version, pem) in simulator.privateKeyPEMs { ring.add(try RSABackend.openssl.privateKey(pem: pem), version: version) }
+        return (simulator, ring)
+    }
+
+    /// The corp chats whether or not this process holds the lease: `rate` messages a second until cancelled.
+    func produce(rate: Int) async throws {
+        while !Task.isCancelled {
+            try simulator.produce(rate)
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Waits for the lease (PostgreSQL), then pulls until cancelled, `stopAt` is reached or the lease is lost.
+    func pull() async throws {
+        // Held (and so kept alive) until the puller stops; its connection is the lock.
+        var lease: IngestLease?
+        if let postgres = store as? PostgresArchiveStore {
+            say("\(name): waiting for the ingest lease")
+            lease = try await IngestLease.acquire(postgres.location, holder: name, interval: .seconds(interval))
+            guard let lease else { return }
+            postgres.commitUnder(lease)
+            say("\(name): holding the ingest lease")
+        }
+        defer { if let lease { Task { await lease.release() } } }
+        var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: keyRing), logger: logger)
+        pipeline.risk = try await PolicyLoader.analysis(store, channels: riskChannels)
+        let puller = ArchivePuller(source: simulator, pipeline: pipeline)
+        let media = MediaFetcher(source: simulator, store: store, blobs: blobs)
+        while !Task.isCancelled {
+            let summary = try await puller.pullUntilCaughtUp()
+            _ = try await media.fetchPending(limit: 500)
+            try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp)
+            let cursor = try await store.cursor(source: pipeline.source)
+            if summary.inserted + summary.quarantined > 0 {
+                say("\(name): stored \(summary.inserted), quarantined \(summary.quarantined); cursor \(cursor)")
+            }
+            if let stopAt, cursor >= stopAt { return }
+            try await Task.sleep(for: .seconds(interval))
+        }
+    }
+
+    /// Progress on standard error, unbuffered, so supervisors and tests see it as it happens.
+    func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
