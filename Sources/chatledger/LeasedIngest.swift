@@ -13,7 +13,8 @@ import WeCom
 /// next takes over from the stored cursor when the holder dies.
 struct LeasedIngest: Sendable {
     let store: any AnyArchive
-    let simulator: SimulatedArchive
+    /// The WeCom archive: the Finance SDK (through its worker) or a simulated corp.
+    let source: any ChatDataSource & MediaSource
     let keyRing: PrivateKeyRing
     let blobs: any BlobStore
     let signingKey: Curve25519.Signing.PrivateKey
@@ -44,8 +45,8 @@ struct LeasedIngest: Sendable {
         return (simulator, ring)
     }
 
-    /// The corp chats whether or not this process holds the lease: `rate` messages a second until cancelled.
-    func produce(rate: Int) async throws {
+    /// A simulated corp chats whether or not this process holds the lease: `rate` messages a second until cancelled.
+    static func chat(_ simulator: SimulatedArchive, rate: Int) async throws {
         while !Task.isCancelled {
             try simulator.produce(rate)
             try await Task.sleep(for: .seconds(1))
@@ -66,8 +67,8 @@ struct LeasedIngest: Sendable {
         defer { if let lease { Task { await lease.release() } } }
         var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: keyRing), logger: logger)
         pipeline.risk = try await PolicyLoader.analysis(store, channels: riskChannels)
-        let puller = ArchivePuller(source: simulator, pipeline: pipeline)
-        let media = MediaFetcher(source: simulator, store: store, blobs: blobs)
+        let puller = ArchivePuller(source: source, pipeline: pipeline)
+        let media = MediaFetcher(source: source, store: store, blobs: blobs)
         while !Task.isCancelled {
             let summary = try await puller.pullUntilCaughtUp()
             _ = try await media.fetchPending(limit: 500)

@@ -49,8 +49,8 @@ struct PostgresClusterTests {
             let lease = try #require(try await IngestLease.tryAcquire(store.location, holder: "node-a"))
             store.commitUnder(lease)
             _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Message.message("c1", seq: 1)], cursor: 1))
-            // The network drops the holder's lease connection (or an operator terminates it).
-            try await ScratchDatabase.execute("SELECT pg_terminate_backend(\(lease.backendPID))", on: url)
+            // The network drops the holder's lease connection (or an operator terminates it); the timeout waits until it is gone.
+            try await ScratchDatabase.execute("SELECT pg_terminate_backend(\(lease.backendPID), 5000)", on: url)
             await #expect(throws: StorageError.self) {
                 _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Message.message("c2", seq: 2)], cursor: 2))
             }

@@ -31,7 +31,7 @@ import FoundationNetworking
 
     @Test func theDemoArchivesContinuouslyThroughTheCallbackAndServesHealth() async throws {
         let data = try CLI.temporaryFolder("demo")
-        let port = 20_000 + Int.random(in: 0..<20_000)
+        let port = CLI.freePort()
         let process = try CLI.start(["demo", "--data", data, "--port", "\(port)", "--rate", "30", "--admin-password", "demo"])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

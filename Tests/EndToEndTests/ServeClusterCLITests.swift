@@ -26,7 +26,7 @@ struct ServeClusterCLITests {
     }
 
     static func start(_ name: String, data: String, database: String) throws -> Node {
-        let port = 20_000 + Int.random(in: 0..<20_000)
+        let port = CLI.freePort()
         let process = try CLI.start(["serve", "--simulate-seed", "23", "--rate", "60", "--admin-password", "cluster-admin"])
         process.environment = ProcessInfo.processInfo.environment.merging([
             "CHATLEDGER_DATA": data, "CHATLEDGER_DATABASE_URL": database, "CHATLEDGER_PORT": String(port),
@@ -63,6 +63,20 @@ struct ServeClusterCLITests {
         ((try await request(node, "/api/v1/stats", token: token).1 as? [String: Any])?["messages"] as? Int) ?? -1
     }
 
+    /// Starts a node and waits until it answers, on another port if the first was taken meanwhile.
+    func startAnswering(_ name: String, data: String, database: String) async throws -> Node {
+        for _ in 0..<3 {
+            let node = try Self.start(name, data: data, database: database)
+            try await waitFor("\(name) to answer or exit") {
+                guard node.process.isRunning else { return true }
+                return try await request(node, "/healthz").0 == 200
+            }
+            if node.process.isRunning { return node }
+        }
+        Issue.record("\(name) did not start")
+        throw CancellationError()
+    }
+
     func waitFor(_ what: String, timeout: Double = 60, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -78,12 +92,10 @@ struct ServeClusterCLITests {
         let database = try MigrateCLITests.createDatabase()
         defer { try? MigrateCLITests.dropDatabase(database) }
         // The first node creates the archive and its master key file; the second starts once it answers.
-        let a = try Self.start("node-a", data: data, database: database)
+        let a = try await startAnswering("node-a", data: data, database: database)
         defer { if a.process.isRunning { kill(a.process.processIdentifier, SIGKILL) } }
-        try await waitFor("node-a to answer") { try await request(a, "/healthz").0 == 200 }
-        let b = try Self.start("node-b", data: data, database: database)
+        let b = try await startAnswering("node-b", data: data, database: database)
         defer { if b.process.isRunning { b.process.terminate(); b.process.waitUntilExit() } }
-        try await waitFor("node-b to answer") { try await request(b, "/healthz").0 == 200 }
 
         // One account store: an auditor added through the CLI signs in on either node, and a session opened on one
         // node is honoured by the other.
@@ -113,6 +125,10 @@ struct ServeClusterCLITests {
         let (auditStatus, audit) = try await request(other, "/api/v1/audit?limit=200", token: admin)
         let actions = ((audit as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
         #expect(auditStatus == 200 && actions.contains("search") && actions.contains("user.add"), "\(actions)")
+        // The status page names the archive and the process that pulls.
+        let service = (try await request(other, "/api/v1/status", token: admin).1 as? [String: Any])?["service"] as? [String: String] ?? [:]
+        #expect(service["archive"]?.hasPrefix("PostgreSQL") == true, "\(service)")
+        #expect(service["ingest lease"].map { other.output.contains("\($0): holding the ingest lease") } == true, "\(service)")
         other.process.terminate()
         other.process.waitUntilExit()
 

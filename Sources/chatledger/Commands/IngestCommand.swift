@@ -16,21 +16,21 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Run several on one PostgreSQL archive: exactly one holds the ingest lease (an advisory lock) and pulls; the \
             others wait and take over within --interval when it dies, continuing from the stored cursor. Every process \
-            delivers due alerts (each exactly once). The source here is a simulated corp (--simulate-seed) producing \
+            delivers due alerts (each exactly once). The source is WeCom through the Finance SDK (--sdk-library, \
+            --corp-id, --private-keys, CHATLEDGER_WECOM_ARCHIVE_SECRET) or a simulated corp (--simulate-seed) producing \
             --rate messages a second: every process with the same seed sees the same messages, as every process of a \
             real deployment sees the same corp.
             """)
 
     @OptionGroup var archive: ArchiveOptions
     @OptionGroup var checkpointing: CheckpointOptions
-    @Option(help: "Seed of the simulated corp to pull from.") var simulateSeed: UInt64
-    @Option(help: "Simulated messages per second.") var rate = 50
+    @OptionGroup var source: WeComSourceOptions
     @Option(help: "Stop once the source's cursor reaches this seq (trials and tests).") var stopAt: UInt64?
     @Option(help: "This process's name in the lease record (default host:pid).") var holder: String?
     @Option(help: "Seconds between pulls, and between tries for the lease.") var interval = 1.0
 
     func validate() throws {
-        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard source.isGiven else { throw ValidationError("give --sdk-library (WeCom) or --simulate-seed (a simulated corp)") }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }
     }
 
@@ -38,15 +38,14 @@ struct IngestCommand: AsyncParsableCommand {
         var logger = Logger(label: "chatledger.ingest")
         logger.logLevel = .notice
         let store = try await archive.openAnyArchive(create: true)
-        let (simulator, ring) = try LeasedIngest.simulatedCorp(seed: simulateSeed, keys: archive.defaultKeysURL)
+        let (wecom, ring, chat) = try source.open(keys: archive.defaultKeysURL)
         let dispatcher = AlertDispatcher(store: store, channels: [LogChannel(logger: logger)], logger: logger)
-        let ingest = LeasedIngest(store: store, simulator: simulator, keyRing: ring, blobs: try archive.anyBlobStore(sealer: store.sealer),
+        let ingest = LeasedIngest(store: store, source: wecom, keyRing: ring, blobs: try archive.anyBlobStore(sealer: store.sealer),
                                   signingKey: try archive.signingKey(), timestamp: checkpointing.timestamp,
                                   name: holder ?? LeasedIngest.defaultName, riskChannels: [LogChannel.channelName], interval: interval,
                                   stopAt: stopAt, logger: logger)
-        let rate = self.rate
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await ingest.produce(rate: rate) }
+            if let chat { group.addTask { try await chat() } }
             group.addTask {
                 while !Task.isCancelled {
                     _ = try? await dispatcher.deliverDue()

@@ -20,15 +20,15 @@ struct ServeCommand: AsyncParsableCommand {
 
             With a PostgreSQL archive ("database" in the file or CHATLEDGER_DATABASE_URL), run as many serve processes \
             as you like behind one address: all serve the console and API (sessions live in the database), deliver alerts \
-            (each exactly once) and send reply-timeout notices (each once); with --simulate-seed, exactly one of them \
-            pulls at a time and another takes over when it dies.
+            (each exactly once) and send reply-timeout notices (each once); with a source, exactly one of them \
+            pulls at a time and another takes over when it dies. The source is WeCom through the Finance SDK \
+            (--sdk-library …) or a simulated corp (--simulate-seed).
             """)
 
     @Option(help: "The configuration file (JSON).") var config: String?
     @Option(help: "Password of the console user `admin`, created if absent.") var adminPassword: String?
-    @Option(help: "Also pull from the simulated corp of this seed (one puller per archive at a time, as `chatledger ingest`).")
-    var simulateSeed: UInt64?
-    @Option(help: "Simulated messages per second, with --simulate-seed.") var rate = 20
+    /// With a source, serve also pulls (one puller per archive at a time, as `chatledger ingest`).
+    @OptionGroup var source: WeComSourceOptions
 
     func run() async throws {
         let settings: ConsoleConfig
@@ -42,25 +42,36 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await archive.openAnyArchive(create: archive.postgresURL != nil)
         let signingKey = try archive.signingKey()
         let blobs = try archive.anyBlobStore(sealer: store.sealer)
-        let console = ConsoleBootstrap.services(store: store, blobs: blobs, config: settings, logger: logger)
+        let pulls = source.isGiven
+        let console = ConsoleBootstrap.services(store: store, blobs: blobs, config: settings, logger: logger) {
+            // What an operator of several serve processes asks first: which archive, and who is pulling.
+            var status = ["process": LeasedIngest.defaultName, "pulls": pulls ? "when it holds the ingest lease" : "no (console only)"]
+            if let postgres = store as? PostgresArchiveStore {
+                status["archive"] = "PostgreSQL \(postgres.location)"
+                status["ingest lease"] = ((try? await IngestLease.currentHolder(postgres)) ?? nil) ?? "nobody"
+            } else {
+                status["archive"] = "embedded (\(settings.data))"
+            }
+            return status
+        }
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin"])
         let channels = AlertChannelsFromConfig.channels(settings.alerts)
         let dispatcher = AlertDispatcher(store: store, channels: channels, logger: logger)
         var pulling: [any Service] = []
-        if let simulateSeed {
-            let (simulator, ring) = try LeasedIngest.simulatedCorp(seed: simulateSeed, keys: archive.defaultKeysURL)
-            let ingest = LeasedIngest(store: store, simulator: simulator, keyRing: ring, blobs: blobs, signingKey: signingKey, timestamp: nil,
+        if source.isGiven {
+            let (wecom, ring, chat) = try source.open(keys: archive.defaultKeysURL)
+            let ingest = LeasedIngest(store: store, source: wecom, keyRing: ring, blobs: blobs, signingKey: signingKey, timestamp: nil,
                                       name: LeasedIngest.defaultName, riskChannels: channels.map(\.name), interval: 1, stopAt: nil,
                                       logger: logger)
-            let rate = self.rate
-            pulling = [ClosureService(name: "simulated-corp") { try? await ingest.produce(rate: rate) },
+            if let chat { pulling.append(ClosureService(name: "simulated-corp") { try? await chat() }) }
+            pulling.append(
                        // A lost lease or a failed pull must not take the console down: wait for the lease again.
                        ClosureService(name: "ingest") {
                            while !Task.isCancelled {
                                do { try await ingest.pull() } catch { logger.error("chatledger.ingest.failed", metadata: ["error": "\(error)"]) }
                                try? await Task.sleep(for: .seconds(5))
                            }
-                       }]
+                       })
         }
         let app = Application(
             router: ConsoleRouter.build(services: console),
