@@ -90,8 +90,12 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
 
     public func messages(inConversation id: String, limit: Int, offset: Int) async throws -> [StoredMessage] {
         try await connection { connection in
-            try await storedMessages("""
-                SELECT \(unescaped: Self.messageColumns) FROM message m WHERE m.conversation = \(id)
+            guard let (first, last) = try await connection.row("SELECT first_msgtime, last_msgtime FROM conversation WHERE id = \(id)",
+                                                               logger: logger, { (try $0.get(0, as: Int64.self), try $0.get(1, as: Int64.self)) })
+            else { return [] }
+            // The conversation's time span prunes the month partitions it never touched.
+            return try await storedMessages("""
+                SELECT \(unescaped: Self.messageColumns) FROM message m WHERE m.conversation = \(id) AND m.msgtime BETWEEN \(first) AND \(last)
                 ORDER BY m.msgtime, m.leaf_index LIMIT \(Int64(max(1, min(limit, 1000)))) OFFSET \(Int64(max(0, offset)))
                 """, connection)
         }

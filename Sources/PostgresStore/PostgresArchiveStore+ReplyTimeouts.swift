@@ -62,16 +62,21 @@ extension PostgresArchiveStore: ReplyTimeoutStore {
 
     public func replyFacts(conversation: String) async throws -> ConversationReplyFacts {
         try await transaction { connection in
-            let room = try await connection.row("""
-                SELECT c.roomid, r.creator FROM conversation c LEFT JOIN room r ON r.id = c.roomid WHERE c.id = \(conversation)
-                """, logger: logger) { (try $0.get(0, as: String?.self), try $0.get(1, as: String?.self)) }
+            guard let (room, owner, first, last) = try await connection.row("""
+                SELECT c.roomid, r.creator, c.first_msgtime, c.last_msgtime FROM conversation c LEFT JOIN room r ON r.id = c.roomid
+                WHERE c.id = \(conversation)
+                """, logger: logger, { (try $0.get(0, as: String?.self), try $0.get(1, as: String?.self), try $0.get(2, as: Int64.self),
+                                        try $0.get(3, as: Int64.self)) }) else {
+                return ConversationReplyFacts(conversation: conversation, roomID: nil, roomOwner: nil, messages: [])
+            }
+            // The conversation's time span prunes the month partitions it never touched.
             let messages = try await connection.rows("""
                 SELECT msgid, sender, msgtime FROM message
-                WHERE conversation = \(conversation) AND recalled_by IS NULL AND action = 'send'
+                WHERE conversation = \(conversation) AND msgtime BETWEEN \(first) AND \(last) AND recalled_by IS NULL AND action = 'send'
                   AND msgtype NOT IN ('revoke', 'agree', 'disagree', 'switch')
                 ORDER BY msgtime, leaf_index
                 """, logger: logger) { ReplyFact(msgid: try $0.get(0), sender: try $0.get(1), time: try $0.get(2)) }
-            return ConversationReplyFacts(conversation: conversation, roomID: room?.0, roomOwner: room?.1, messages: messages)
+            return ConversationReplyFacts(conversation: conversation, roomID: room, roomOwner: owner, messages: messages)
         }
     }
 
@@ -83,24 +88,39 @@ extension PostgresArchiveStore: ReplyTimeoutStore {
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.replyLock), hashtext(\(conversation)))", logger: logger)
             var old = DynamicQuery()
             let oldWaits = try await self.waits("WHERE conversation = \(old.bind(conversation))", binds: old.bindings, connection)
-            for (key, delta) in StoredWait.replyDeltas(replacing: oldWaits, with: newWaits) {
+            // One statement per table whatever the number of waits: the tracker recomputes thousands of conversations.
+            let deltas = StoredWait.replyDeltas(replacing: oldWaits, with: newWaits).map { (key: $0.key, delta: $0.value) }
+            if !deltas.isEmpty {
                 try await connection.query("""
                     INSERT INTO agg_reply (day, employee, waits, answered, within, working_ms, firsts, first_working_ms)
-                    VALUES (\(key[0]), \(key[1]), \(Int64(delta.waits)), \(Int64(delta.answered)), \(Int64(delta.within)), \(delta.working),
-                            \(Int64(delta.firsts)), \(delta.firstWorking))
+                    SELECT * FROM unnest(\(deltas.map { $0.key[0] })::text[], \(deltas.map { $0.key[1] })::text[],
+                                         \(deltas.map { Int64($0.delta.waits) })::bigint[], \(deltas.map { Int64($0.delta.answered) })::bigint[],
+                                         \(deltas.map { Int64($0.delta.within) })::bigint[], \(deltas.map(\.delta.working))::bigint[],
+                                         \(deltas.map { Int64($0.delta.firsts) })::bigint[], \(deltas.map(\.delta.firstWorking))::bigint[])
                     ON CONFLICT (day, employee) DO UPDATE SET waits = agg_reply.waits + excluded.waits,
                         answered = agg_reply.answered + excluded.answered, within = agg_reply.within + excluded.within,
                         working_ms = agg_reply.working_ms + excluded.working_ms, firsts = agg_reply.firsts + excluded.firsts,
                         first_working_ms = agg_reply.first_working_ms + excluded.first_working_ms
                     """, logger: logger)
             }
-            for wait in newWaits {
+            if !newWaits.isEmpty {
+                // Absent values travel as '' and Int64.min (unnest takes no arrays of arrays or of optionals).
+                let none = Int64.min
+                let escalateTo = newWaits.map { String(decoding: (try? JSONEncoder().encode($0.escalateTo)) ?? Data("[]".utf8), as: UTF8.self) }
                 try await connection.query("""
                     INSERT INTO sla_wait (customer_msgid, conversation, customer, employee, department, waiting_since, reply_msgid, replied_by,
                                           replied_at, working_ms, target_ms, reminder_due, escalation_due, escalate_to, first_of_day)
-                    VALUES (\(wait.customerMsgid), \(conversation), \(wait.customer), \(wait.employee), \(wait.department), \(wait.waitingSince),
-                            \(wait.replyMsgid), \(wait.repliedBy), \(wait.repliedAt), \(wait.workingMilliseconds), \(wait.targetMilliseconds),
-                            \(wait.reminderDue), \(wait.escalationDue), \(wait.escalateTo), \(wait.firstOfDay))
+                    SELECT msgid, \(conversation), customer, employee, nullif(department, \(none)), since, nullif(reply, ''),
+                           nullif(replied_by, ''), nullif(replied_at, \(none)), nullif(working, \(none)), target, reminder, escalation,
+                           ARRAY(SELECT json_array_elements_text(escalate_to::json)), first
+                    FROM unnest(\(newWaits.map(\.customerMsgid))::text[], \(newWaits.map(\.customer))::text[], \(newWaits.map(\.employee))::text[],
+                                \(newWaits.map { $0.department ?? none })::bigint[], \(newWaits.map(\.waitingSince))::bigint[],
+                                \(newWaits.map { $0.replyMsgid ?? "" })::text[], \(newWaits.map { $0.repliedBy ?? "" })::text[],
+                                \(newWaits.map { $0.repliedAt ?? none })::bigint[], \(newWaits.map { $0.workingMilliseconds ?? none })::bigint[],
+                                \(newWaits.map(\.targetMilliseconds))::bigint[], \(newWaits.map(\.reminderDue))::bigint[],
+                                \(newWaits.map(\.escalationDue))::bigint[], \(escalateTo)::text[], \(newWaits.map(\.firstOfDay))::boolean[])
+                        AS w(msgid, customer, employee, department, since, reply, replied_by, replied_at, working, target, reminder, escalation,
+                             escalate_to, first)
                     ON CONFLICT (customer_msgid) DO UPDATE SET
                         employee = excluded.employee, department = excluded.department, reply_msgid = excluded.reply_msgid,
                         replied_by = excluded.replied_by, replied_at = excluded.replied_at, working_ms = excluded.working_ms,

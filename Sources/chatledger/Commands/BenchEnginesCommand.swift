@@ -13,7 +13,7 @@ extension BenchCommand {
     struct Engines: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "engines",
-            abstract: "The same archive on SQLite (baseline) and PostgreSQL in one run: import, search and verify, with ratios.",
+            abstract: "The same archive on SQLite (baseline) and PostgreSQL in one run: import, search, console, reports and verify, with ratios.",
             discussion: """
                 Creates a scratch database on the server --postgres points at and drops it afterwards. Import is plaintext \
                 message JSON (sealing, tokenizing, ledger and commit: the store's work; RSA is the same on both engines).
@@ -39,8 +39,9 @@ extension BenchCommand {
                 if json {
                     try JSONOutput.print(report)
                 } else {
-                    print(String(format: "PostgreSQL / SQLite: import %.2f, search p50 %.2f (p95 %.2f), verify %.2f", report.importRatio,
-                                 report.searchP50Ratio, report.searchP95Ratio, report.verifyRatio))
+                    print(String(format: "PostgreSQL / SQLite: import %.2f, search p50 %.2f (p95 %.2f), verify %.2f, console p50 %.2f, reply-wait recompute %.2f",
+                                 report.importRatio, report.searchP50Ratio, report.searchP95Ratio, report.verifyRatio,
+                                 report.consoleP50Ratio, report.recomputeRatio))
                 }
             } catch {
                 try? await PostgresAdmin.dropDatabase(database, serverURL: postgres)
@@ -107,6 +108,11 @@ extension BenchCommand {
                 }
             }
 
+            var console: [String: ConsoleWorkload.Figures] = [:]
+            for (name, store) in stores {
+                console[name] = try await ConsoleWorkload(employees: employees, pages: 20).measure(name, store)
+            }
+
             let key = Curve25519.Signing.PrivateKey()
             var verify: [String: Double] = [:]
             for (name, store) in stores {
@@ -123,11 +129,13 @@ extension BenchCommand {
             BenchLog.write("bytes per message: sqlite \(bytes["sqlite"]! / Int64(messages)), postgres \(bytes["postgres"]! / Int64(messages))")
             return BenchEnginesReport(
                 messages: messages, batch: batch, importPerSecond: imports, searchClasses: classes, verifyRecordsPerSecond: verify,
-                databaseBytes: bytes,
+                databaseBytes: bytes, console: console,
                 importRatio: imports["postgres"]! / imports["sqlite"]!,
                 searchP50Ratio: overall["postgres"]!.p50 / overall["sqlite"]!.p50,
                 searchP95Ratio: overall["postgres"]!.p95 / overall["sqlite"]!.p95,
-                verifyRatio: verify["postgres"]! / verify["sqlite"]!)
+                verifyRatio: verify["postgres"]! / verify["sqlite"]!,
+                consoleP50Ratio: console.mapValues { $0.requests.values.map(\.p50).reduce(0, +) }.ratio,
+                recomputeRatio: console.mapValues(\.recomputeSeconds).ratio)
         }
     }
 }
@@ -142,8 +150,19 @@ struct BenchEnginesReport: Codable {
     var verifyRecordsPerSecond: [String: Double]
     /// On-disk size of each archive (SQLite file and WAL; the whole PostgreSQL database).
     var databaseBytes: [String: Int64]
+    /// Conversation pages, a report and the first reply-wait recomputation on each engine.
+    var console: [String: ConsoleWorkload.Figures]
     var importRatio: Double
     var searchP50Ratio: Double
     var searchP95Ratio: Double
     var verifyRatio: Double
+    /// Summed p50 of the console requests, PostgreSQL / SQLite.
+    var consoleP50Ratio: Double
+    /// Seconds to recompute every conversation's waits, PostgreSQL / SQLite.
+    var recomputeRatio: Double
+}
+
+extension Dictionary where Key == String, Value == Double {
+    /// PostgreSQL's figure over SQLite's.
+    var ratio: Double { (self["postgres"] ?? 0) / Swift.max(self["sqlite"] ?? 1, 1e-9) }
 }
