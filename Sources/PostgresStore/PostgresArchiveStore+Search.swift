@@ -16,14 +16,8 @@ extension PostgresArchiveStore {
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             // The count comes first because it tells which page plan is fast: GIN cannot return matches in leaf order,
             // so few matches are best collected and sorted, many best found walking the leaf index newest first.
-            // The count runs on its generic plan: the GIN index in every partition, planned once per connection. A custom plan
-            // costs milliseconds of planning over the partitions and, for a common character, picks sequential scans that
-            // read every document (bench engines, 200,000 messages: p50 per class 6–28 ms, against 11–30 ms before).
-            try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger)
             let countRow = try await SearchStatement.rows(sql.count, on: connection, logger: logger).first
             let counted = Int(try countRow?.makeRandomAccess()[0].decode(Int64.self) ?? 0)
-            // Pages keep custom plans: which one is fast depends on how many rows match, which only the values tell.
-            try await connection.query("SET LOCAL plan_cache_mode = auto", logger: logger)
             let page = counted <= PostgresSearchSQL.sparseMatches ? sql.sparsePage : sql.page
             let messages = try await SearchStatement.rows(page, on: connection, logger: logger).map(storedMessage)
             return MessagePage(total: min(counted, query.countLimit), totalIsLowerBound: counted > query.countLimit, messages: messages)
