@@ -232,6 +232,11 @@ public struct ArchiveMigration: Sendable {
             """
         }
         counts.merge(try await copyConsoleTables(connection)) { first, _ in first }
+        // Derived from the messages: rebuilt rather than copied.
+        try await connection.query("""
+            INSERT INTO conversation_sender (conversation, sender)
+            SELECT DISTINCT conversation, sender FROM message WHERE conversation IS NOT NULL ON CONFLICT DO NOTHING
+            """, logger: logger)
         // Rows were inserted with their ids: the sequences continue after them.
         for table in ["quarantine", "message_media", "checkpoint", "audit_event", "alert", "risk_hit", "alert_event", "alert_outbox"] {
             try await connection.query(PostgresQuery(unsafeSQL: """

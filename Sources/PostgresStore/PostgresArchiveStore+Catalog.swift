@@ -31,12 +31,15 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
     }
 
     /// A condition on conversation `c`: one of its people is in the text array `list` (a parameter). The people: both
-    /// parties of a single chat; a group's members, creator and everyone who sent to it. Never NULL, so it can be negated.
+    /// parties of a single chat; a group's members, creator and everyone who sent to it. Driven from the list through
+    /// indexes (parties, senders, rooms), and never NULL, so it can be negated.
     static func hasParticipant(in list: String) -> String {
         """
-        (coalesce(c.party_a = ANY(\(list)::text[]), false) OR coalesce(c.party_b = ANY(\(list)::text[]), false)
-         OR EXISTS (SELECT 1 FROM room r2 WHERE r2.id = c.roomid AND (r2.members && \(list)::text[] OR r2.creator = ANY(\(list)::text[])))
-         OR (c.roomid IS NOT NULL AND EXISTS (SELECT 1 FROM message m WHERE m.conversation = c.id AND m.sender = ANY(\(list)::text[]))))
+        c.id IN (SELECT id FROM conversation WHERE party_a = ANY(\(list)::text[])
+                 UNION SELECT id FROM conversation WHERE party_b = ANY(\(list)::text[])
+                 UNION SELECT conversation FROM conversation_sender WHERE sender = ANY(\(list)::text[])
+                 UNION SELECT c2.id FROM room r JOIN conversation c2 ON c2.roomid = r.id
+                       WHERE r.members && \(list)::text[] OR r.creator = ANY(\(list)::text[]))
         """
     }
 
@@ -81,7 +84,7 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
             if let room {
                 for try await person in try await connection.query("""
                     SELECT unnest(members) FROM room WHERE id = \(room) UNION SELECT creator FROM room WHERE id = \(room)
-                    UNION SELECT DISTINCT sender FROM message WHERE conversation = \(id)
+                    UNION SELECT sender FROM conversation_sender WHERE conversation = \(id)
                     """, logger: logger).decode(String.self) { people.insert(person) }
             }
             return people

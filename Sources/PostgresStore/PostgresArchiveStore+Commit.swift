@@ -155,6 +155,11 @@ extension PostgresArchiveStore {
                 """, logger: logger)
         }
         try await upsert(conversations, connection)
+        try await connection.query("""
+            INSERT INTO conversation_sender (conversation, sender)
+            SELECT DISTINCT conversation, sender FROM unnest(\(rows.conversation)::text[], \(rows.sender)::text[]) AS s(conversation, sender)
+            WHERE conversation <> '' ON CONFLICT DO NOTHING
+            """, logger: logger)
         try await PostgresAggregates.markDirty(Array(conversations.keys), connection, logger: logger)
         try await PostgresAggregates.write(aggregates, connection, logger: logger)
         return (rows.leafIndex.count, prepared.count - rows.leafIndex.count, months)

@@ -218,6 +218,18 @@ enum PostgresSchema {
             -- One weekly digest per week, whichever serve process queues it first.
             CREATE UNIQUE INDEX alert_weekly_digest ON alert (first_msgtime) WHERE category = 'weekly-digest';
             """),
+        Migration(name: "v3-conversation-people", sql: """
+            -- Who sent in each conversation, and indexes to find a person's conversations: a reader's scope is then a few
+            -- index lookups instead of a probe of every group's messages in every month partition.
+            CREATE TABLE conversation_sender (conversation text NOT NULL, sender text NOT NULL, PRIMARY KEY (conversation, sender));
+            CREATE INDEX conversation_sender_sender ON conversation_sender (sender);
+            INSERT INTO conversation_sender (conversation, sender)
+                SELECT DISTINCT conversation, sender FROM message WHERE conversation IS NOT NULL;
+            CREATE INDEX conversation_party_a ON conversation (party_a);
+            CREATE INDEX conversation_party_b ON conversation (party_b);
+            CREATE INDEX conversation_room ON conversation (roomid);
+            CREATE INDEX room_members ON room USING gin (members);
+            """),
     ]
 
     /// Serializes schema changes between processes starting together.

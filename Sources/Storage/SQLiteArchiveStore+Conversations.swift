@@ -123,7 +123,7 @@ extension SQLiteArchiveStore {
             if let room: String = row["roomid"] {
                 people.formUnion(try String.fetchAll(db, sql: """
                     SELECT j.value FROM room r, json_each(r.members) j WHERE r.id = ? UNION SELECT creator FROM room WHERE id = ?
-                    UNION SELECT DISTINCT sender FROM message WHERE conversation = ?
+                    UNION SELECT sender FROM conversation_sender WHERE conversation = ?
                     """, arguments: [room, room, id]))
             }
             return people
@@ -179,13 +179,15 @@ extension SQLiteArchiveStore {
 
     /// A condition on conversation `c`: one of its people is in `list` (an SQL list taking one argument,
     /// which must be bound five times). The people: both parties of a single chat; a group's members,
-    /// creator and everyone who sent to it. Never NULL (a group has no parties), so it can be negated.
+    /// creator and everyone who sent to it. Driven from the list through indexes (parties, senders, rooms), and
+    /// never NULL, so it can be negated.
     static func hasParticipant(in list: String) -> String {
         """
-        (coalesce(c.party_a IN \(list), 0) OR coalesce(c.party_b IN \(list), 0)
-         OR EXISTS (SELECT 1 FROM room r, json_each(r.members) j WHERE r.id = c.roomid AND j.value IN \(list))
-         OR EXISTS (SELECT 1 FROM room r WHERE r.id = c.roomid AND r.creator IN \(list))
-         OR (c.roomid IS NOT NULL AND EXISTS (SELECT 1 FROM message m WHERE m.conversation = c.id AND m.sender IN \(list))))
+        c.id IN (SELECT id FROM conversation WHERE party_a IN \(list)
+                 UNION SELECT id FROM conversation WHERE party_b IN \(list)
+                 UNION SELECT conversation FROM conversation_sender WHERE sender IN \(list)
+                 UNION SELECT c2.id FROM room r JOIN conversation c2 ON c2.roomid = r.id WHERE r.creator IN \(list)
+                 UNION SELECT c3.id FROM room r, json_each(r.members) j JOIN conversation c3 ON c3.roomid = r.id WHERE j.value IN \(list))
         """
     }
 

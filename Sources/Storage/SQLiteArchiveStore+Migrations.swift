@@ -371,6 +371,24 @@ extension SQLiteArchiveStore {
                 ALTER TABLE alert_outbox ADD COLUMN body TEXT;
                 """)
         }
+        migrator.registerMigration("v5-conversation-people") { db in
+            try db.execute(sql: """
+                -- Who sent in each conversation, and indexes to find a person's conversations: a reader's scope
+                -- (conversations with any of their employees) is then a few index lookups, not a probe of every
+                -- group's messages.
+                CREATE TABLE conversation_sender (
+                    conversation TEXT NOT NULL,
+                    sender TEXT NOT NULL,
+                    PRIMARY KEY (conversation, sender)
+                ) WITHOUT ROWID;
+                CREATE INDEX conversation_sender_sender ON conversation_sender(sender);
+                INSERT OR IGNORE INTO conversation_sender (conversation, sender)
+                    SELECT DISTINCT conversation, sender FROM message WHERE conversation IS NOT NULL;
+                CREATE INDEX conversation_party_a ON conversation(party_a);
+                CREATE INDEX conversation_party_b ON conversation(party_b);
+                CREATE INDEX conversation_room ON conversation(roomid);
+                """)
+        }
         return migrator
     }
 }

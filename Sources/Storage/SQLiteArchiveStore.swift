@@ -163,6 +163,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
             aggregates.add(message, employee: try responsibleEmployee(message, db: db), insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_sender (conversation, sender) VALUES (?, ?)")
+                    .execute(arguments: [conversation.rawValue, message.from.rawValue])
             }
         }
         for (id, delta) in conversations {
