@@ -1,6 +1,7 @@
 import Alerts
 import ArgumentParser
 import Console
+import Crypto
 import Foundation
 import Hummingbird
 import Ingest
@@ -57,22 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin"])
         let channels = AlertChannelsFromConfig.channels(settings.alerts)
         let dispatcher = AlertDispatcher(store: store, channels: channels, logger: logger)
-        var pulling: [any Service] = []
-        if source.isGiven {
-            let (wecom, ring, chat) = try source.open(keys: archive.defaultKeysURL)
-            let ingest = LeasedIngest(store: store, source: wecom, keyRing: ring, blobs: blobs, signingKey: signingKey, timestamp: nil,
-                                      name: LeasedIngest.defaultName, riskChannels: channels.map(\.name), interval: 1, stopAt: nil,
-                                      logger: logger)
-            if let chat { pulling.append(ClosureService(name: "simulated-corp") { try? await chat() }) }
-            pulling.append(
-                       // A lost lease or a failed pull must not take the console down: wait for the lease again.
-                       ClosureService(name: "ingest") {
-                           while !Task.isCancelled {
-                               do { try await ingest.pull() } catch { logger.error("chatledger.ingest.failed", metadata: ["error": "\(error)"]) }
-                               try? await Task.sleep(for: .seconds(5))
-                           }
-                       })
-        }
+        let pulling = source.isGiven ? try pullServices(store: store, blobs: blobs, signingKey: signingKey,
+                                                        keys: archive.defaultKeysURL, channels: channels.map(\.name), logger: logger) : []
         let app = Application(
             router: ConsoleRouter.build(services: console),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ChatLedger"),
@@ -98,5 +85,26 @@ struct ServeCommand: AsyncParsableCommand {
             ] + pulling, logger: logger)
         print("ChatLedger console: http://\(settings.host):\(settings.port)/  (archive \(archive.postgresURL.flatMap { try? PostgresLocation(url: $0).description } ?? settings.data))")
         try await app.runService()
+    }
+
+    /// The pull loop (under the ingest lease on PostgreSQL) and, for a simulated corp, its chatter.
+    func pullServices(store: any AnyArchive, blobs: any BlobStore, signingKey: Curve25519.Signing.PrivateKey, keys: URL,
+                      channels: [String], logger: Logger) throws -> [any Service] {
+        let (wecom, ring, chat) = try source.open(keys: keys)
+        let ingest = LeasedIngest(store: store, source: wecom, keyRing: ring, blobs: blobs, signingKey: signingKey, timestamp: nil,
+                                  name: LeasedIngest.defaultName, riskChannels: channels, interval: 1, stopAt: nil, logger: logger)
+        // A lost lease or a failed pull must not take the console down: wait for the lease again.
+        let pull = ClosureService(name: "ingest") {
+            while !Task.isCancelled {
+                do { try await ingest.pull() } catch { logger.error("chatledger.ingest.failed", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
+        guard let chat else { return [pull] }
+        return [pull, ClosureService(name: "simulated-corp") {
+            do { try await chat() } catch is CancellationError {} catch {
+                logger.error("chatledger.simulator.failed", metadata: ["error": "\(error)"])
+            }
+        }]
     }
 }
