@@ -14,9 +14,30 @@ public enum ConsoleRouter {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: AuthMiddleware(accounts: services.accounts))
+        // Load balancers ask often: one index lookup (the ledger's size), and 503 while the archive's database is away —
+        // within three seconds, where a request for a connection to a vanished server waits for the pool to give up.
         router.get("healthz") { _, _ -> Response in
-            let stats = try await services.store.stats()
-            return jsonResponse(#"{"status":"ok","messages":\#(stats.messages)}"#)
+            do {
+                let size = try await withThrowingTaskGroup(of: UInt64?.self) { group in
+                    group.addTask { try await services.store.treeSize() }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(3))
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let size = first else {
+                        throw StorageError("the archive did not answer within 3 seconds", unavailable: true)
+                    }
+                    return size
+                }
+                return jsonResponse(#"{"status":"ok","ledger_size":\#(size)}"#)
+            } catch let error as StorageError where error.unavailable {
+                services.logger.warning("chatledger.health.unavailable", metadata: ["error": "\(error)"])
+                var response = jsonResponse(#"{"status":"unavailable"}"#)
+                response.status = .serviceUnavailable
+                response.headers[.retryAfter] = "5"
+                return response
+            }
         }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -66,6 +87,11 @@ struct ErrorLoggingMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             throw error
+        } catch let error as StorageError where error.unavailable {
+            // The archive's database is down or restarting: the request may be retried as it is.
+            logger.warning("request waits for the archive", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"],
+                            message: "the archive's database cannot be reached just now; try again in a few seconds")
         } catch {
             let reference = UUID().uuidString.prefix(8).lowercased()
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)", "reference": "\(reference)"])

@@ -50,7 +50,8 @@ enum OpenAPIDocument {
         }
       },
       "paths": {
-        "/healthz": {"get": {"security": [], "summary": "Liveness", "responses": {"200": {"description": "OK"}}}},
+        "/healthz": {"get": {"security": [], "summary": "Liveness and the archive's reachability",
+          "responses": {"200": {"description": "OK: {status, ledger_size}"}, "503": {"description": "The archive's database cannot be reached"}}}},
         "/metrics": {"get": {"security": [], "summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {}}}}}},
         "/api/v1/auth/login": {"post": {"security": [], "summary": "Sign in; sets the session cookie and returns a bearer token",
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"],

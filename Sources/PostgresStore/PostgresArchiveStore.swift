@@ -86,12 +86,22 @@ public final class PostgresArchiveStore: ArchiveStore, SearchableArchive {
             case "28P01", "28000":
                 return StorageError("PostgreSQL at \(location) refused the credentials; check the user and password in the URL")
             case "3D000":
-                return StorageError("database \(location.database) does not exist at \(location.host):\(location.port); create it first (createdb \(location.database))")
+                return StorageError("database \(location.database) does not exist at \(location.host):\(location.port); create it first (createdb \(location.database))",
+                                    unavailable: true)
+            // Connection exceptions, and a server shutting down, starting up or terminating the connection.
+            case let state? where state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state):
+                return StorageError("PostgreSQL at \(location) is unavailable (\(state)): \(psql.serverInfo?[.message] ?? "")", unavailable: true)
             case let state?:
                 return StorageError("PostgreSQL at \(location) failed (\(state)): \(psql.serverInfo?[.message] ?? String(reflecting: psql))")
             case nil:
-                return StorageError("cannot reach PostgreSQL at \(location): \(psql.code) \(psql.underlying.map { "\($0)" } ?? ""); is the server running?")
+                return StorageError("cannot reach PostgreSQL at \(location): \(psql.code) \(psql.underlying.map { "\($0)" } ?? ""); is the server running?",
+                                    unavailable: true)
             }
+        }
+        // The pool's own errors (no connection could be made in time, the pool is shut down) come from postgres-nio's
+        // underscored `_ConnectionPoolModule`, which is not ours to import: recognised by name.
+        if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") {
+            return StorageError("cannot get a connection to PostgreSQL at \(location) (\(error)); is the server running?", unavailable: true)
         }
         return StorageError("PostgreSQL at \(location): \(error)")
     }

@@ -263,6 +263,12 @@ public final class SQLiteArchiveStore: ArchiveStore {
 /// A storage failure with what to do about it.
 public struct StorageError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The archive's database cannot be reached just now (a server down, restarting or gone): worth retrying, not a
+    /// fault of the request. The console answers 503 for it.
+    public var unavailable: Bool
+    public init(_ message: String, unavailable: Bool = false) {
+        self.message = message
+        self.unavailable = unavailable
+    }
     public var description: String { message }
 }

@@ -89,6 +89,25 @@ import Testing
         }
     }
 
+    /// A database that is down or restarting is the archive being away, not a broken request: 503 with Retry-After,
+    /// where any other failure stays a 500 with a log reference.
+    @Test func anUnreachableArchiveAnswers503AndOtherFailures500() async throws {
+        let fixture = try await ConsoleFixtureCache.shared.get()
+        let router = ConsoleRouter.build(services: fixture.services) { router in
+            router.get("probe/away") { _, _ -> Response in throw StorageError("cannot reach PostgreSQL", unavailable: true) }
+            router.get("probe/broken") { _, _ -> Response in throw StorageError("a constraint failed") }
+        }
+        try await Application(router: router).test(.router) { client in
+            let away = try await client.get("/probe/away", token: nil)
+            #expect(away.status == .serviceUnavailable && away.headers[.retryAfter] == "5")
+            #expect(String(buffer: away.body).contains("try again"))
+            let broken = try await client.get("/probe/broken", token: nil)
+            #expect(broken.status == .internalServerError && String(buffer: broken.body).contains("reference"))
+            let health = try await client.get("/healthz", token: nil)
+            #expect(health.status == .ok && String(buffer: health.body).contains("ledger_size"))
+        }
+    }
+
     @Test func adminCreatesUsersThroughTheAPIAndTheChangeIsAudited() async throws {
         let fixture = try await ConsoleFixtureCache.shared.get()
         try await fixture.withClient { client in

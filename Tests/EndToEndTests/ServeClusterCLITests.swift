@@ -13,6 +13,7 @@ struct ServeClusterCLITests {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
+        configuration.timeoutIntervalForRequest = 20
         return URLSession(configuration: configuration)
     }()
 
@@ -25,9 +26,10 @@ struct ServeClusterCLITests {
         var holdsLease: Bool { output.contains("holding the ingest lease") }
     }
 
-    static func start(_ name: String, data: String, database: String) throws -> Node {
+    static func start(_ name: String, data: String, database: String, pulling: Bool = true) throws -> Node {
         let port = CLI.freePort()
-        let process = try CLI.start(["serve", "--simulate-seed", "23", "--rate", "60", "--admin-password", "cluster-admin"])
+        let source = pulling ? ["--simulate-seed", "23", "--rate", "60"] : []
+        let process = try CLI.start(["serve", "--admin-password", "cluster-admin"] + source)
         process.environment = ProcessInfo.processInfo.environment.merging([
             "CHATLEDGER_DATA": data, "CHATLEDGER_DATABASE_URL": database, "CHATLEDGER_PORT": String(port),
         ]) { _, new in new }
@@ -64,9 +66,9 @@ struct ServeClusterCLITests {
     }
 
     /// Starts a node and waits until it answers, on another port if the first was taken meanwhile.
-    func startAnswering(_ name: String, data: String, database: String) async throws -> Node {
+    func startAnswering(_ name: String, data: String, database: String, pulling: Bool = true) async throws -> Node {
         for _ in 0..<3 {
-            let node = try Self.start(name, data: data, database: database)
+            let node = try Self.start(name, data: data, database: database, pulling: pulling)
             try await waitFor("\(name) to answer or exit") {
                 guard node.process.isRunning else { return true }
                 return try await request(node, "/healthz").0 == 200
@@ -138,5 +140,13 @@ struct ServeClusterCLITests {
         #expect(stored == cursor && stats["seq_gaps"] as? Int == 0, "\(stats)")
         let verified = try CLI.run(["verify", "--data", data, "--database", database, "--json"])
         #expect(verified.status == 0 && (verified.json as? [String: Any])?["ok"] as? Bool == true, "\(verified.stderr)")
+
+        // When the database goes away, a console-only node keeps running and its health check says so (503, retry).
+        let c = try await startAnswering("node-c", data: data, database: database, pulling: false)
+        defer { if c.process.isRunning { c.process.terminate(); c.process.waitUntilExit() } }
+        #expect(try await request(c, "/api/v1/stats", token: token).0 == 200)
+        try MigrateCLITests.dropDatabase(database)
+        try await waitFor("node-c to report the archive unavailable", timeout: 30) { try await request(c, "/healthz").0 == 503 }
+        #expect(c.process.isRunning)
     }
 }
