@@ -48,7 +48,7 @@ public actor ReplyTimeoutTracker {
         // only in its own queue) waits that this process must send if that one stops.
         if loadedAt.map({ clock() - $0 >= Self.reloadInterval }) ?? true {
             queue = TimerQueue()
-            for wait in try await store.pendingWaits() { schedule(wait) }
+            for wait in try await store.pendingWaits(since: noticesFrom) { schedule(wait) }
             loadedAt = clock()
         }
         try await recomputeDirty()

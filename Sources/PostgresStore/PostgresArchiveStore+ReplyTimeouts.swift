@@ -139,9 +139,11 @@ extension PostgresArchiveStore: ReplyTimeoutStore {
         }
     }
 
-    public func pendingWaits() async throws -> [StoredWait] {
+    public func pendingWaits(since noticesFrom: Int64) async throws -> [StoredWait] {
         try await connection { connection in
-            try await waits("WHERE reply_msgid IS NULL AND escalation_sent_at IS NULL", binds: PostgresBindings(), connection)
+            var query = DynamicQuery()
+            return try await waits("WHERE reply_msgid IS NULL AND escalation_sent_at IS NULL AND waiting_since >= \(query.bind(noticesFrom))",
+                                   binds: query.bindings, connection)
         }
     }
 

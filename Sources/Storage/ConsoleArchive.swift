@@ -89,8 +89,9 @@ public protocol ReplyTimeoutStore: Sendable {
     /// mark unless it was marked again meanwhile. - Returns: the conversation's pending waits as stored.
     @discardableResult
     func saveWaits(_ waits: [StoredWait], conversation: String, generation: Int64) async throws -> [StoredWait]
-    /// Pending waits with a notice still to send.
-    func pendingWaits() async throws -> [StoredWait]
+    /// Pending waits with a notice still to send, of those that began at `noticesFrom` or later (older ones are
+    /// tracked and counted, never announced).
+    func pendingWaits(since noticesFrom: Int64) async throws -> [StoredWait]
     /// Sends a notice exactly once (checked, marked and queued in one transaction).
     /// - Returns: the wait when the notice was sent now, else nil.
     @discardableResult

@@ -171,9 +171,11 @@ extension SQLiteArchiveStore {
     }
 
     /// Pending waits with a notice still to send: what the timer queue starts from after a restart.
-    public func pendingWaits() async throws -> [StoredWait] {
+    public func pendingWaits(since noticesFrom: Int64) async throws -> [StoredWait] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sla_wait WHERE reply_msgid IS NULL AND escalation_sent_at IS NULL").map(Self.storedWait)
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM sla_wait WHERE reply_msgid IS NULL AND escalation_sent_at IS NULL AND waiting_since >= ?
+                """, arguments: [noticesFrom]).map(Self.storedWait)
         }
     }
 
