@@ -42,6 +42,19 @@ struct ServeClusterCLITests {
         return Node(name: name, port: port, process: process, log: log)
     }
 
+    /// SIGTERM, then SIGKILL once `grace` seconds have passed. - Returns: whether it ended within the grace period.
+    @discardableResult
+    static func stop(_ process: Process, grace: Double) -> Bool {
+        guard process.isRunning else { return true }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        guard process.isRunning else { return true }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return false
+    }
+
     func request(_ node: Node, _ path: String, token: String? = nil, json: String? = nil) async throws -> (Int, Any?) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(node.port)\(path)")!)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -143,7 +156,9 @@ struct ServeClusterCLITests {
 
         // When the database goes away, a console-only node keeps running and its health check says so (503, retry).
         let c = try await startAnswering("node-c", data: data, database: database, pulling: false)
-        defer { if c.process.isRunning { c.process.terminate(); c.process.waitUntilExit() } }
+        // Bounded: after its database was dropped, a serve process has been seen not to finish its graceful shutdown
+        // (open issue, see the stop notes), and Foundation's waitUntilExit would wait for ever.
+        defer { Self.stop(c.process, grace: 10) }
         #expect(try await request(c, "/api/v1/stats", token: token).0 == 200)
         try MigrateCLITests.dropDatabase(database)
         try await waitFor("node-c to report the archive unavailable", timeout: 30) { try await request(c, "/healthz").0 == 503 }
