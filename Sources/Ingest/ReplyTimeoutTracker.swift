@@ -67,6 +67,8 @@ public actor ReplyTimeoutTracker {
         let settings = try await Self.settings(store)
         var organisation: OrganisationFacts?
         while true {
+            // Shutdown must not wait for a backlog of thousands of conversations.
+            try Task.checkCancellation()
             let dirty = try await store.dirtyConversations(limit: 200)
             if dirty.isEmpty { return }
             if organisation == nil { organisation = try await store.organisationFacts() }

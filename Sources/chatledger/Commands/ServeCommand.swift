@@ -79,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
                         do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: nil) } catch {
                             logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
                         }
-                        try await Task.sleep(for: .seconds(1))
+                        // Shutdown cancels the sleep: end quietly, or the group treats it as a failure and cancels the rest.
+                        try? await Task.sleep(for: .seconds(1))
                     }
                 },
             ] + pulling, logger: logger)
