@@ -31,7 +31,7 @@ struct ServeClusterCLITests {
         let source = pulling ? ["--simulate-seed", "23", "--rate", "60"] : []
         let process = try CLI.start(["serve", "--admin-password", "cluster-admin"] + source)
         process.environment = ProcessInfo.processInfo.environment.merging([
-            "CHATLEDGER_DATA": data, "CHATLEDGER_DATABASE_URL": database, "CHATLEDGER_PORT": String(port),
+            "CHATLEDGER_DATA": data, "CHATLEDGER_DATABASE_URL": database, "CHATLEDGER_PORT": String(port), "CHATLEDGER_SHUTDOWN_SECONDS": "3",
         ]) { _, new in new }
         let log = data + "/\(name).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
@@ -156,12 +156,15 @@ struct ServeClusterCLITests {
 
         // When the database goes away, a console-only node keeps running and its health check says so (503, retry).
         let c = try await startAnswering("node-c", data: data, database: database, pulling: false)
-        // Bounded: after its database was dropped, a serve process has been seen not to finish its graceful shutdown
-        // (open issue, see the stop notes), and Foundation's waitUntilExit would wait for ever.
         defer { Self.stop(c.process, grace: 10) }
         #expect(try await request(c, "/api/v1/stats", token: token).0 == 200)
         try MigrateCLITests.dropDatabase(database)
         try await waitFor("node-c to report the archive unavailable", timeout: 30) { try await request(c, "/healthz").0 == 503 }
         #expect(c.process.isRunning)
+        // A shutdown that cannot finish cleanly (open issue: the reply-timeout service can stay suspended in a database
+        // call after its database was dropped) still ends within the deadline (CHATLEDGER_SHUTDOWN_SECONDS=3 here).
+        let started = Date()
+        #expect(Self.stop(c.process, grace: 8), "node-c did not end within its shutdown deadline")
+        #expect(Date().timeIntervalSince(started) < 8)
     }
 }

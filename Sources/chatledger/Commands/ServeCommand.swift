@@ -85,6 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
                 },
             ] + pulling, logger: logger)
         print("ChatLedger console: http://\(settings.host):\(settings.port)/  (archive \(archive.postgresURL.flatMap { try? PostgresLocation(url: $0).description } ?? settings.data))")
+        let deadline = ShutdownDeadline(logger: logger)
+        deadline.arm()
         try await app.runService()
     }
 
