@@ -48,6 +48,9 @@ public enum WeeklyDigest {
     @discardableResult
     public static func queueIfDue(store: any ConsoleArchive, channels: [String], now: Int64) async throws -> Bool {
         guard let (start, end) = due(now: now) else { return false }
+        // Due from Monday 09:00 all week, and every serve process asks every ten minutes: building the report (which
+        // recomputes every marked conversation's waits) only to learn the digest is queued already was most of the work.
+        if try await store.alerts(status: nil, category: "weekly-digest", limit: 1).first?.firstMsgtime == start { return false }
         let report = try await InsightReport.build(store: store, since: start, until: end)
         return try await store.queueDigest(weekStart: start, text: text(report), channels: channels)
     }

@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await archive.openAnyArchive(create: archive.postgresURL != nil)
         let signingKey = try archive.signingKey()
         let blobs = try archive.anyBlobStore(sealer: store.sealer)
-        let pulls = source.isGiven
+        let pulls = source.isGiven  // the closure below must not capture the command
         let console = ConsoleBootstrap.services(store: store, blobs: blobs, config: settings, logger: logger) {
             // What an operator of several serve processes asks first: which archive, and who is pulling.
             var status = ["process": LeasedIngest.defaultName, "pulls": pulls ? "when it holds the ingest lease" : "no (console only)"]
