@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "ArchiveModel", "Storage", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest", "Insights",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

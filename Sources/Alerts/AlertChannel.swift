@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import WeCom
 
 /// Somewhere an alert is announced. A channel that throws is retried later from the outbox.
 public protocol AlertChannel: Sendable {
@@ -45,6 +46,7 @@ public enum AlertText {
 /// Errors a channel reports; the dispatcher logs them and the outbox retries.
 public struct AlertDeliveryError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// - Parameter message: what went wrong; secrets in URLs it names are redacted here (``SecretRedaction``).
+    public init(_ message: String) { self.message = SecretRedaction.redact(message) }
     public var description: String { message }
 }

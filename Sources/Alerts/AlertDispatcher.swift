@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Storage
+import WeCom
 
 /// Delivers queued alerts to their channels; failures stay in the outbox and are retried with backoff.
 public struct AlertDispatcher: Sendable {
@@ -35,7 +36,8 @@ public struct AlertDispatcher: Sendable {
                 logger.warning("chatledger.alerts.delivery_failed", metadata: [
                     "chatledger.alerts.channel": "\(item.channel)", "chatledger.alerts.attempt": "\(item.attempts + 1)",
                 ])
-                return "\(error)"
+                // Kept in the outbox's last_error: never a URL's secret, whichever channel or transport wrote the text.
+                return SecretRedaction.redact("\(error)")
             }
         }
     }
@@ -44,7 +46,7 @@ public struct AlertDispatcher: Sendable {
     public func run() async {
         while !Task.isCancelled {
             do { try await deliverDue() } catch {
-                logger.error("chatledger.alerts.dispatch_failed", metadata: ["error": "\(error)"])
+                logger.error("chatledger.alerts.dispatch_failed", metadata: ["error": "\(SecretRedaction.redact("\(error)"))"])
             }
             try? await Task.sleep(for: interval)
         }

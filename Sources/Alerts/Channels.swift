@@ -35,11 +35,16 @@ public struct WebhookChannel: AlertChannel {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = Array(try encoder.encode(Payload(alert: alert, text: AlertText.summary(alert, consoleURL: consoleURL))))
         let timestamp = String(Int(Date().timeIntervalSince1970))
-        let (status, _) = try await transport.send(method: "POST", url: url, body: body, headers: [
-            "Content-Type": "application/json; charset=utf-8", "X-ChatLedger-Timestamp": timestamp,
-            "X-ChatLedger-Signature": Self.signature(secret: secret, timestamp: timestamp, body: body),
-        ])
-        guard (200..<300).contains(status) else { throw AlertDeliveryError("webhook \(url) answered HTTP \(status)") }
+        let status: Int
+        do {
+            (status, _) = try await transport.send(method: "POST", url: url, body: body, headers: [
+                "Content-Type": "application/json; charset=utf-8", "X-ChatLedger-Timestamp": timestamp,
+                "X-ChatLedger-Signature": Self.signature(secret: secret, timestamp: timestamp, body: body),
+            ])
+        } catch {
+            throw AlertDeliveryError("webhook \(SecretRedaction.redact(url)) is unreachable: \(SecretRedaction.redact("\(error)"))")
+        }
+        guard (200..<300).contains(status) else { throw AlertDeliveryError("webhook \(SecretRedaction.redact(url)) answered HTTP \(status)") }
     }
 }
 
@@ -95,7 +100,14 @@ public struct WeComRobotChannel: AlertChannel {
     public func deliver(_ alert: AlertRecord) async throws {
         guard await limiter.take() else { throw AlertDeliveryError("robot limit of 20 messages a minute reached; retrying later") }
         let body = Array(try JSONEncoder().encode(["msgtype": "text", "text": ["content": AlertText.summary(alert, consoleURL: consoleURL)]] as [String: AnyEncodable]))
-        let (status, response) = try await transport.send(method: "POST", url: url, body: body)
+        let status: Int
+        let response: [UInt8]
+        do {
+            (status, response) = try await transport.send(method: "POST", url: url, body: body)
+        } catch {
+            // The robot's URL carries its key.
+            throw AlertDeliveryError("robot webhook is unreachable: \(SecretRedaction.redact("\(error)"))")
+        }
         let code = (try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any])?["errcode"] as? Int ?? (status == 200 ? 0 : status)
         guard status == 200, code == 0 else { throw AlertDeliveryError("robot webhook answered HTTP \(status), errcode \(code)") }
     }

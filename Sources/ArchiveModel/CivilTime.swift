@@ -12,7 +12,9 @@ public struct CivilTime: Sendable, Hashable {
     ///   - milliseconds: since the Unix epoch.
     ///   - utcOffsetSeconds: e.g. 28800 for Beijing time.
     public init(milliseconds: Int64, utcOffsetSeconds: Int64) {
-        let local = milliseconds + utcOffsetSeconds * 1000
+        // Message times are untrusted input: an offset that overflows saturates instead of trapping.
+        let (shifted, overflow) = milliseconds.addingReportingOverflow(utcOffsetSeconds.multipliedReportingOverflow(by: 1000).partialValue)
+        let local = overflow ? (utcOffsetSeconds > 0 ? Int64.max : Int64.min) : shifted
         let dayMs: Int64 = 86_400_000
         var days = local / dayMs
         var rest = local % dayMs

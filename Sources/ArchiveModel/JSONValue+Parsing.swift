@@ -230,6 +230,7 @@ private struct JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let double = Double(text) else { throw error("invalid number") }
-        return .double(double)
+        // Beyond Double's range (`1e999999`): keep the literal rather than an infinity no encoder can write.
+        return double.isFinite ? .double(double) : .number(text)
     }
 }

@@ -9,7 +9,11 @@ public enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     case integer(Int64)
     case unsignedInteger(UInt64)
+    /// A finite floating-point number.
     case double(Double)
+    /// A number no Swift number holds (`1e999999` would be infinity), kept as its literal text. Encoding writes it as
+    /// a JSON string, since JSON has no infinity; ``stringValue`` returns the literal.
+    case number(String)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -44,7 +48,10 @@ extension JSONValue: Codable {
         case .bool(let value): try container.encode(value)
         case .integer(let value): try container.encode(value)
         case .unsignedInteger(let value): try container.encode(value)
+        // JSON has no infinity or NaN: a non-finite double (only code can make one) goes out as its text, never an error.
+        case .double(let value) where !value.isFinite: try container.encode(String(value))
         case .double(let value): try container.encode(value)
+        case .number(let literal): try container.encode(literal)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
@@ -65,7 +72,8 @@ extension JSONValue {
         case .string(let value): value
         case .integer(let value): String(value)
         case .unsignedInteger(let value): String(value)
-        case .double(let value): value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .double(let value): value.isFinite && value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .number(let literal): literal
         case .bool(let value): String(value)
         default: nil
         }
@@ -93,15 +101,17 @@ extension JSONValue {
         }
     }
 
-    /// The value as a floating-point number; accepts numbers sent as strings.
+    /// The value as a finite floating-point number; accepts numbers sent as strings. Infinity and NaN (a literal
+    /// such as `1e999999`, or a string `"inf"`) are `nil`: nothing downstream can show or encode them.
     public var doubleValue: Double? {
-        switch self {
+        let value: Double? = switch self {
         case .double(let value): value
         case .integer(let value): Double(value)
         case .unsignedInteger(let value): Double(value)
         case .string(let text): Double(text.trimmingCharacters(in: .whitespaces))
         default: nil
         }
+        return value.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// The value as a boolean; accepts 0/1 and "true"/"false".

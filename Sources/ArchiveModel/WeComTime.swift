@@ -11,10 +11,24 @@ public struct WeComTime: Sendable, Hashable, Comparable, Codable {
     ///
     /// Values below 10¹¹ cannot be milliseconds of any date after March 1973, so they are seconds.
     public init(secondsOrMilliseconds value: Int64) {
-        self.milliseconds = abs(value) < 100_000_000_000 ? value * 1000 : value
+        // `magnitude`, not `abs`: abs(Int64.min) traps, and WeCom's values are untrusted input.
+        self.milliseconds = value.magnitude < 100_000_000_000 ? value * 1000 : value
     }
 
-    public init(date: Date) { self.milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    /// A date as milliseconds, saturating at Int64's range (and 0 for NaN) rather than trapping: callers
+    /// that take times from people validate them first with ``TimeInput``.
+    public init(date: Date) {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        if value.isNaN {
+            milliseconds = 0
+        } else if value >= 9.2e18 {
+            milliseconds = .max
+        } else if value <= -9.2e18 {
+            milliseconds = .min
+        } else {
+            milliseconds = Int64(value)
+        }
+    }
 
     public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 

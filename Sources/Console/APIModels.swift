@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Search
 import Storage
+import TextKit
 
 /// A message as the API returns it: directory names resolved, PII masked unless the reader may unmask.
 struct MessageJSON: ResponseEncodable, Sendable {
@@ -63,14 +64,17 @@ struct ConversationJSON: ResponseEncodable, Sendable {
     var lastMsgtime: Int64
     var messageCount: Int
 
-    init(_ conversation: ConversationSummary, names: [String: String]) {
+    /// - Parameter maskPII: mask the title as well (a group is often named after a customer and their number); the
+    ///   names passed in are already as the reader may see them.
+    init(_ conversation: ConversationSummary, names: [String: String], maskPII: Bool) {
         id = conversation.id
         kind = conversation.roomID == nil ? "single" : "group"
         roomid = conversation.roomID
         let parties = [conversation.partyA, conversation.partyB].compactMap { $0 }
         self.parties = parties.map { PartyJSON(id: $0, name: names[$0]) }
-        title = conversation.roomName ?? (conversation.roomID.map { "群聊 \($0)" }
+        let title = conversation.roomName ?? (conversation.roomID.map { "群聊 \($0)" }
             ?? parties.map { names[$0] ?? $0 }.joined(separator: " ↔ "))
+        self.title = maskPII ? PIIMasker.mask(title) : title
         firstMsgtime = conversation.firstMsgtime
         lastMsgtime = conversation.lastMsgtime
         messageCount = conversation.messageCount
@@ -119,14 +123,25 @@ struct AuditEventJSON: ResponseEncodable, Sendable {
     var target: String
     var detail: [String: String]
 
-    init(_ stored: StoredAuditEvent) {
+    init(_ stored: StoredAuditEvent, maskPII: Bool) {
+        let event = maskPII ? stored.event.masked : stored.event
         id = stored.id
         leafIndex = stored.leafIndex
-        at = stored.event.at
-        actor = stored.event.actor
-        action = stored.event.action
-        target = stored.event.target
-        detail = stored.event.detail
+        at = event.at
+        actor = event.actor
+        action = event.action
+        target = event.target
+        detail = event.detail
+    }
+}
+
+extension AuditEvent {
+    /// The event as a reader without unmask sees it: a search term or filter can hold a phone or ID number.
+    var masked: AuditEvent {
+        var event = self
+        event.target = PIIMasker.mask(target)
+        event.detail = detail.mapValues(PIIMasker.mask)
+        return event
     }
 }
 

@@ -51,6 +51,31 @@ public struct AccessPolicy: Sendable {
         return !participants.isDisjoint(with: visibleStaff)
     }
 
+    /// Why a reader opens a conversation; each purpose is its own permission.
+    public enum Purpose: Sendable, Hashable {
+        /// Reading content (auditors, managers).
+        case read
+        /// Working an alert raised in it (the alert's hits and their messages).
+        case workAlert
+        /// Scoring a review sample — that conversation, of an employee in scope (the `qa` role reads nothing else).
+        case review(conversation: String, employee: String)
+    }
+
+    /// The grant every page and API needs to show a conversation's messages, or nil when this reader may not.
+    ///
+    /// ``ReadableConversation`` can be made only here, so no route can render content without this one decision
+    /// (protected staff among the participants hide the conversation whatever the purpose).
+    public func grant(_ conversation: String, participants: Set<String>, for purpose: Purpose) -> ReadableConversation? {
+        let allowed = switch purpose {
+        case .read: mayRead(participants: participants)
+        case .workAlert: mayWorkAlert(participants: participants)
+        case .review(let sampled, let employee):
+            sampled == conversation && may(.reviewQuality) && covers(employee: employee) && participants.contains(employee)
+                && mayReadIgnoringRole(participants)
+        }
+        return allowed ? ReadableConversation(id: conversation, purpose: purpose) : nil
+    }
+
     /// Whether an employee's figures (reply times, reviews) are in the reader's scope.
     public func covers(employee: String) -> Bool {
         guard !hiddenStaff.contains(employee) else { return false }
@@ -59,4 +84,16 @@ public struct AccessPolicy: Sendable {
 
     /// Whether phone, ID-card and bank-card numbers are masked for this reader.
     public var masksPII: Bool { !principal.mayUnmask }
+}
+
+/// A conversation the reader's ``AccessPolicy`` allowed them to open, and why. Only ``AccessPolicy/grant(_:participants:for:)``
+/// makes one; every read of messages for display takes one.
+public struct ReadableConversation: Sendable, Hashable {
+    public let id: String
+    public let purpose: AccessPolicy.Purpose
+
+    fileprivate init(id: String, purpose: AccessPolicy.Purpose) {
+        self.id = id
+        self.purpose = purpose
+    }
 }

@@ -50,56 +50,44 @@ enum AdminRoutes {
             let users = try await services.store.users().map { UserJSON($0) }
             return Page(total: users.count, items: users)
         }
+        // Changes that widen access to content answer 202 with the pending change (four-eyes: AccessChangeRoutes); the rest
+        // apply at once as before.
         router.post("api/v1/users") { request, context -> Response in
             let policy = try await services.authorize(context, .administer)
             let body = try await decode(NewUser.self, request, context, hint: "{\"username\", \"password\", \"roles\": [\"auditor\"], \"departments\": [1]}")
             try validate(username: body.username, password: body.password, roles: body.roles)
-            let user: ConsoleUser
-            do {
-                user = try await services.store.addUser(ConsoleUser(
-                    username: body.username, displayName: body.displayName ?? body.username,
-                    passwordHash: services.accounts.hashPassword(body.password), roles: body.roles,
-                    departments: body.departments ?? [], mayUnmask: body.mayUnmask ?? false))
-            } catch let error as StorageError {
-                throw HTTPError(.conflict, message: error.description)
-            }
-            try await services.audit(policy.principal, "user.add", user.username, grantDetail(roles: body.roles, departments: body.departments, mayUnmask: body.mayUnmask))
+            let (user, queued) = try await AccessChangeRoutes.addUser(
+                body.username, displayName: body.displayName ?? body.username, passwordHash: services.accounts.hashPassword(body.password),
+                roles: body.roles, departments: body.departments ?? [], mayUnmask: body.mayUnmask ?? false, by: policy.principal,
+                services: services)
+            if let queued { return try AccessChangeRoutes.ChangeJSON(queued).response(from: request, context: context).withStatus(.accepted) }
             return try UserJSON(user).response(from: request, context: context).withStatus(.created)
         }
-        router.patch("api/v1/users/:username") { request, context -> UserJSON in
+        router.patch("api/v1/users/:username") { request, context -> Response in
             let policy = try await services.authorize(context, .administer)
             let username = try context.pathParameter("username")
             let body = try await decode(UserUpdate.self, request, context, hint: "{\"roles\": […], \"departments\": […], \"disabled\": true, \"password\": …}")
             if let roles = body.roles { try validate(roles: roles) }
             if let password = body.password { try validate(password: password) }
-            let user: ConsoleUser
-            do {
-                user = try await services.store.updateUser(named: username, ConsoleUserChange(
-                    displayName: body.displayName, passwordHash: body.password.map(services.accounts.hashPassword), roles: body.roles,
-                    departments: body.departments, mayUnmask: body.mayUnmask, disabled: body.disabled))
-            } catch let error as StorageError {
-                throw HTTPError(.notFound, message: error.description)
-            }
-            var detail = grantDetail(roles: body.roles, departments: body.departments, mayUnmask: body.mayUnmask)
-            if let disabled = body.disabled { detail["disabled"] = "\(disabled)" }
-            if body.password != nil { detail["password"] = "changed" }
-            try await services.audit(policy.principal, "user.update", username, detail)
-            return UserJSON(user)
+            let (user, queued) = try await AccessChangeRoutes.changeUser(username, ConsoleUserChange(
+                displayName: body.displayName, passwordHash: body.password.map(services.accounts.hashPassword), roles: body.roles,
+                departments: body.departments, mayUnmask: body.mayUnmask, disabled: body.disabled), by: policy.principal, services: services)
+            if let queued { return try AccessChangeRoutes.ChangeJSON(queued).response(from: request, context: context).withStatus(.accepted) }
+            return try UserJSON(user).response(from: request, context: context)
         }
         router.get("api/v1/protected-staff") { _, context -> Page<ProtectedStaffJSON> in
             _ = try await services.authorize(context, .administer)
             let entries = try await services.store.protectedStaff().map { ProtectedStaffJSON(userid: $0.userid, viewers: $0.viewers) }
             return Page(total: entries.count, items: entries)
         }
-        router.put("api/v1/protected-staff/:userid") { request, context -> ProtectedStaffJSON in
+        router.put("api/v1/protected-staff/:userid") { request, context -> Response in
             let policy = try await services.authorize(context, .administer)
             let userid = try context.pathParameter("userid")
             struct Body: Decodable { var viewers: [String] }
             let body = try await decode(Body.self, request, context, hint: "{\"viewers\": [\"console usernames\"]} (empty lifts the protection)")
-            let entry = ProtectedStaff(userid: userid, viewers: body.viewers)
-            try await services.store.setProtectedStaff(entry)
-            try await services.audit(policy.principal, "protected-staff.set", userid, ["viewers": body.viewers.joined(separator: ",")])
-            return ProtectedStaffJSON(userid: entry.userid, viewers: entry.viewers)
+            let (entry, queued) = try await AccessChangeRoutes.protect(userid, viewers: body.viewers, by: policy.principal, services: services)
+            if let queued { return try AccessChangeRoutes.ChangeJSON(queued).response(from: request, context: context).withStatus(.accepted) }
+            return try ProtectedStaffJSON(userid: userid, viewers: entry?.viewers ?? []).response(from: request, context: context)
         }
         router.get("api/v1/status") { _, context -> StatusJSON in
             _ = try await services.authorize(context, .administer)
@@ -110,15 +98,15 @@ enum AdminRoutes {
                               auditEvents: try await services.store.auditEventCount(), service: await services.serviceStatus())
         }
         router.get("api/v1/audit") { request, context -> Page<AuditEventJSON> in
-            _ = try await services.authorize(context, .viewAudit)
+            let policy = try await services.authorize(context, .viewAudit)
             let query = QueryParameters(request)
             let filter = AuditFilter(actor: query.string("actor"), action: query.string("action"),
-                                     since: try query.date("since").map { Int64($0.timeIntervalSince1970 * 1000) },
-                                     until: try query.date("until").map { Int64($0.timeIntervalSince1970 * 1000) },
+                                     since: try query.time("since"), until: try query.time("until"),
                                      limit: try query.int("limit", default: 100, range: 1...1000), before: try query.int64("before"))
-            let events = try await services.store.auditEvents(filter).map(AuditEventJSON.init)
+            let events = try await services.store.auditEvents(filter).map { AuditEventJSON($0, maskPII: policy.masksPII) }
             return Page(total: events.count, items: events)
         }
+        AccessChangeRoutes.add(to: router, services: services)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ConsoleContext, hint: String) async throws -> T {

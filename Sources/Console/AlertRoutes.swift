@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Storage
+import TextKit
 
 /// The alert queue: list, one alert with its hits and history, lifecycle actions, and the live feed.
 /// Readers see only alerts raised in conversations they may read.
@@ -33,13 +34,14 @@ enum AlertRoutes {
         }
         router.get("api/v1/alerts/stream") { request, context -> Response in
             let policy = try await services.authorize(context, .workAlerts)
-            return AlertStream.response(services: services, policy: policy, resumeAfter: AlertStream.resumePoint(request))
+            return AlertStream.response(services: services, policy: policy, credential: AlertStream.Credential(request),
+                                        resumeAfter: AlertStream.resumePoint(request))
         }
         router.get("api/v1/alerts/:id") { _, context -> AlertDetail in
             let policy = try await services.authorize(context, .workAlerts)
             let (alert, hits, events) = try await readableAlert(context, policy: policy, services: services)
             try await services.audit(policy.principal, "alert.view", "\(alert.id)")
-            return AlertDetail(alert: alert, hits: policy.masksPII ? hits.map(masked) : hits, events: events)
+            return AlertDetail(alert: alert, hits: hits, events: events)
         }
         router.post("api/v1/alerts/:id/actions") { request, context -> AlertDetail in
             let policy = try await services.authorize(context, .workAlerts)
@@ -52,7 +54,7 @@ enum AlertRoutes {
             }
             try await act(on: alert.id, body.action, assignee: body.assignee, note: body.note, policy: policy, services: services)
             let (updated, hits, events) = try await readableAlert(context, policy: policy, services: services)
-            return AlertDetail(alert: updated, hits: policy.masksPII ? hits.map(masked) : hits, events: events)
+            return AlertDetail(alert: updated, hits: hits, events: events)
         }
     }
 
@@ -75,7 +77,16 @@ enum AlertRoutes {
               try await visible([found.0], policy: policy, services: services).count == 1 else {
             throw HTTPError(.notFound, message: "no alert \(text) that you may work")
         }
-        return found
+        guard policy.masksPII else { return found }
+        // Matches, notes and the alert's message are content: masked here once for the API and the page alike.
+        var alert = found.0
+        alert.message = alert.message.map(PIIMasker.mask)
+        let events = found.2.map { event -> AlertEvent in
+            var event = event
+            event.note = event.note.map(PIIMasker.mask)
+            return event
+        }
+        return (alert, found.1.map(masked), events)
     }
 
     static func visible(_ alerts: [AlertRecord], policy: AccessPolicy, services: ConsoleServices) async throws -> [AlertRecord] {
@@ -106,36 +117,98 @@ enum AlertRoutes {
 }
 
 /// Server-sent events of new alerts the reader may work, polled once a second, with a keep-alive when idle.
+///
+/// A stream outlives the request that opened it, so it asks again who is reading: before it delivers anything and
+/// at least every ``ConsoleConfig/alertStreamRecheckSeconds``, it resolves the request's cookie or bearer token afresh
+/// and rebuilds the reader's ``AccessPolicy``. It ends when the session is gone (signed out, expired, the user
+/// disabled, the token revoked) or when the reader's roles, departments, unmask right or scope (directory,
+/// protected staff) differ from when it opened; the browser's `EventSource` reconnects and is authorized anew.
 enum AlertStream {
+    /// What the request that opened the stream signed in with, to resolve it again later.
+    struct Credential: Sendable {
+        var sessionToken: String?
+        var bearerToken: String?
+
+        /// The session cookie and bearer token, read as ``AuthMiddleware`` reads them.
+        init(_ request: Request) {
+            sessionToken = request.cookies[AuthMiddleware.sessionCookie]?.value
+            bearerToken = request.headers[.authorization].flatMap { header -> String? in
+                header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+            }
+        }
+    }
+
+    /// Everything about a reader that decides which alerts they see and how.
+    struct Access: Equatable {
+        var username: String
+        var roles: Set<Role>
+        var departments: Set<Int64>
+        var mayUnmask: Bool
+        var visibleStaff: Set<String>?
+        var hiddenStaff: Set<String>
+
+        init(_ policy: AccessPolicy) {
+            username = policy.principal.username
+            roles = policy.principal.roles
+            departments = policy.principal.departments
+            mayUnmask = policy.principal.mayUnmask
+            visibleStaff = policy.visibleStaff
+            hiddenStaff = policy.hiddenStaff
+        }
+    }
+
     static func resumePoint(_ request: Request) -> Int64 {
         if let name = HTTPField.Name("Last-Event-ID"), let header = request.headers[name], let id = Int64(header) { return id }
         if let query = request.uri.queryParameters["after"], let id = Int64(String(query)) { return id }
         return 0
     }
 
-    static func event(_ alert: AlertRecord) throws -> ByteBuffer {
+    /// One `alert` event; free text is masked for a reader without unmask.
+    static func event(_ alert: AlertRecord, maskPII: Bool) throws -> ByteBuffer {
+        var alert = alert
+        if maskPII { alert.message = alert.message.map(PIIMasker.mask) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = String(decoding: try encoder.encode(alert), as: UTF8.self)
         return ByteBuffer(string: "id: \(alert.id)\nevent: alert\ndata: \(data)\n\n")
     }
 
-    static func response(services: ConsoleServices, policy: AccessPolicy, resumeAfter: Int64) -> Response {
+    /// Whether the credential still signs in the same reader with the same access as when the stream opened.
+    static func stillPermitted(_ credential: Credential, opened: Access, services: ConsoleServices) async throws -> Bool {
+        guard let principal = try await services.accounts.principal(sessionToken: credential.sessionToken, bearerToken: credential.bearerToken),
+              principal.may(.workAlerts) else { return false }
+        let current = try await services.policy(for: principal)
+        return Access(current) == opened
+    }
+
+    static func response(services: ConsoleServices, policy: AccessPolicy, credential: Credential, resumeAfter: Int64) -> Response {
+        let seconds = services.config.alertStreamRecheckSeconds
+        let recheck = Duration.milliseconds(Int64(seconds.isFinite ? (min(max(0, seconds), 3600) * 1000).rounded() : 5000))
+        let poll = min(Duration.seconds(1), max(recheck, .milliseconds(10)))
+        let keepAlive = Duration.seconds(15)
+        let opened = Access(policy)
         let body = ResponseBody { writer in
+            let clock = ContinuousClock()
             var last = resumeAfter
-            var idle = 0
+            var checked = clock.now
+            var wrote = clock.now
             while !Task.isCancelled {
                 let fresh = try await services.store.alerts(status: nil, category: nil, limit: 100).filter { $0.id > last }.sorted { $0.id < $1.id }
+                // Nothing is delivered on the strength of an old check, and an idle stream checks all the same.
+                if !fresh.isEmpty || clock.now - checked >= recheck {
+                    guard try await stillPermitted(credential, opened: opened, services: services) else { break }
+                    checked = clock.now
+                }
                 for alert in try await AlertRoutes.visible(fresh, policy: policy, services: services) {
-                    try await writer.write(try event(alert))
+                    try await writer.write(try event(alert, maskPII: policy.masksPII))
+                    wrote = clock.now
                 }
                 last = fresh.last?.id ?? last
-                idle = fresh.isEmpty ? idle + 1 : 0
-                if idle >= 15 {
+                if clock.now - wrote >= keepAlive {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    idle = 0
+                    wrote = clock.now
                 }
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: poll)
             }
             try await writer.finish(nil)
         }

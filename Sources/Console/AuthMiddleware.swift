@@ -38,6 +38,17 @@ struct AuthMiddleware: RouterMiddleware {
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { [.get, .head, .options].contains(method) }
 
+    /// Sign-in has no session, so no CSRF token: another site's page must not sign a victim into the
+    /// attacker's account. Browsers name the page a POST comes from (`Origin`, `Sec-Fetch-Site`); anything but
+    /// this console's own origin is refused, including the opaque `null` of sandboxed frames.
+    static func checkLoginOrigin(_ request: Request) throws {
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
+            throw HTTPError(.forbidden, message: "cross-site sign-in refused")
+        }
+        if request.headers[.origin] == "null" { throw HTTPError(.forbidden, message: "sign-in from an opaque origin refused") }
+        try checkOrigin(request)
+    }
+
     /// A browser always names the page a request comes from; another site's page is refused.
     static func checkOrigin(_ request: Request) throws {
         guard let origin = request.headers[.origin], origin != "null" else { return }

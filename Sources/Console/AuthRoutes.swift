@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Storage
 
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/auth/me`.
@@ -30,13 +31,16 @@ enum AuthRoutes {
 
     static func add(to router: Router<ConsoleContext>, services: ConsoleServices) {
         router.post("api/v1/auth/login") { request, context -> Response in
+            // A cross-site form can post JSON-looking text too: sign-in accepts only this console's own pages.
+            try AuthMiddleware.checkLoginOrigin(request)
             let login: LoginRequest
             do {
                 login = try await request.decode(as: LoginRequest.self, context: context)
             } catch {
                 throw HTTPError(.badRequest, message: "send JSON {\"username\": …, \"password\": …} (and \"otp\" when the account has a second factor)")
             }
-            let session = try await openSession(services, username: login.username, password: login.password, otp: login.otp)
+            let session = try await openSession(services, username: login.username, password: login.password, otp: login.otp,
+                                                clientAddress: clientAddress(of: context))
             var response = try LoginResponse(token: session.token, csrf: session.csrf, user: UserJSON(session.user))
                 .response(from: request, context: context)
             response.setCookie(sessionCookie(session.token, services: services))
@@ -61,16 +65,30 @@ enum AuthRoutes {
         }
     }
 
-    /// Signs in, turning sign-in failures into 401/423 with what to do.
-    static func openSession(_ services: ConsoleServices, username: String, password: String, otp: String?) async throws -> AccountService.NewSession {
+    /// Signs in, turning sign-in failures into HTTP errors with what to do.
+    ///
+    /// Every failure that does not prove the password is one 401 with one text, whether the name is unknown, the password
+    /// wrong, the account locked or this address throttled on it: the answer never tells that a name exists. 429 (this
+    /// address tried too often) and 503 (too many sign-ins queued) carry Retry-After and depend on no username.
+    /// - Parameter clientAddress: the client's IP address (``clientAddress(of:)``), for the per-address throttle.
+    static func openSession(_ services: ConsoleServices, username: String, password: String, otp: String?,
+                            clientAddress: String? = nil) async throws -> AccountService.NewSession {
         do {
-            return try await services.accounts.login(username: username, password: password, oneTimeCode: otp)
+            return try await services.accounts.login(username: username, password: password, oneTimeCode: otp, clientAddress: clientAddress)
         } catch let error as AccountService.LoginError {
             switch error {
-            case .locked: throw HTTPError(HTTPResponse.Status(code: 423, reasonPhrase: "Locked"), message: error.description)
             case .badCredentials, .needsOneTimeCode, .disabled: throw HTTPError(.unauthorized, message: error.description)
+            case .throttled(let seconds): throw HTTPError(.tooManyRequests, headers: [.retryAfter: "\(seconds)"], message: error.description)
+            case .busy(let seconds): throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "\(seconds)"], message: error.description)
             }
         }
+    }
+
+    /// The client's IP address as the server saw it (the peer of the connection), when the request context records it
+    /// (``RemoteAddressRequestContext``); nil otherwise. Forwarding headers are not trusted: behind a reverse proxy every
+    /// client has the proxy's address.
+    static func clientAddress(of context: some RequestContext) -> String? {
+        (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
     }
 
     static func sessionCookie(_ token: String, services: ConsoleServices) -> Cookie {

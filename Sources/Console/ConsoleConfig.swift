@@ -9,7 +9,7 @@ import Foundation
 ///   "database": "postgres://chatledger:secret@db:5432/chatledger", "blobs": "s3://archive/media?endpoint=https://s3.example.com",
 ///   "secureCookies": true, "sessionHours": 8,
 ///   "lockoutThreshold": 5, "lockoutMinutes": 15,
-///   "language": "zh"
+///   "language": "zh", "alertStreamRecheckSeconds": 5
 /// }
 /// ```
 public struct ConsoleConfig: Sendable, Hashable, Codable {
@@ -24,8 +24,16 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     public var database: String?
     /// Where attachments live (`s3://bucket/prefix?endpoint=…`, or a folder); default the `blobs` folder in `data`.
     public var blobs: String?
-    /// Marks the session cookie `Secure`; set it whenever the console is served over TLS (directly or behind a proxy).
-    public var secureCookies = false
+    /// Marks the session cookie `Secure`, so a browser never sends it over plain HTTP (`Bool`). Default: `true`, unless
+    /// the console listens on a loopback address (`127.0.0.1`, `::1`, `localhost`), where `false` lets a local console
+    /// work over HTTP. Anything reachable from the network is served over TLS (directly or behind a proxy); set it
+    /// `false` explicitly only for a plain-HTTP test deployment.
+    public var secureCookies: Bool {
+        get { explicitSecureCookies ?? !Self.isLoopback(host) }
+        set { explicitSecureCookies = newValue }
+    }
+    /// `secureCookies` as the file or environment set it; `nil` follows ``host``.
+    private var explicitSecureCookies: Bool?
     public var sessionHours = 8
     /// Failed logins in a row that lock an account.
     public var lockoutThreshold = 5
@@ -34,6 +42,10 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     public var language = "zh"
     /// Where alerts, reply-timeout notices and the weekly digest go; without it they wait in the outbox.
     public var alerts: AlertSettings?
+    /// How often, at most, a live alert stream (`GET /api/v1/alerts/stream`) goes without checking that its reader is
+    /// still signed in with the same access, in seconds (`Double`, default `5`); it also checks before every delivery.
+    /// A stream whose session ended or whose reader's roles, departments, unmask right or scope changed is closed.
+    public var alertStreamRecheckSeconds: Double = 5
 
     /// Alert channels. Secrets may be given here or, better, in the environment (see `docs/console.md`).
     public struct AlertSettings: Sendable, Hashable, Codable {
@@ -65,6 +77,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case host, port, data, masterKeyFile, database, blobs, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language, alerts
+        case alertStreamRecheckSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,16 +89,46 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         masterKeyFile = try container.decodeIfPresent(String.self, forKey: .masterKeyFile)
         database = try container.decodeIfPresent(String.self, forKey: .database)
         blobs = try container.decodeIfPresent(String.self, forKey: .blobs)
-        secureCookies = try container.decodeIfPresent(Bool.self, forKey: .secureCookies) ?? defaults.secureCookies
+        explicitSecureCookies = try container.decodeIfPresent(Bool.self, forKey: .secureCookies)
         sessionHours = try container.decodeIfPresent(Int.self, forKey: .sessionHours) ?? defaults.sessionHours
         lockoutThreshold = try container.decodeIfPresent(Int.self, forKey: .lockoutThreshold) ?? defaults.lockoutThreshold
         lockoutMinutes = try container.decodeIfPresent(Int.self, forKey: .lockoutMinutes) ?? defaults.lockoutMinutes
         language = try container.decodeIfPresent(String.self, forKey: .language) ?? defaults.language
         alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts)
+        alertStreamRecheckSeconds = try container.decodeIfPresent(Double.self, forKey: .alertStreamRecheckSeconds)
+            ?? defaults.alertStreamRecheckSeconds
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(host, forKey: .host)
+        try container.encode(port, forKey: .port)
+        try container.encode(data, forKey: .data)
+        try container.encodeIfPresent(masterKeyFile, forKey: .masterKeyFile)
+        try container.encodeIfPresent(database, forKey: .database)
+        try container.encodeIfPresent(blobs, forKey: .blobs)
+        try container.encodeIfPresent(explicitSecureCookies, forKey: .secureCookies)
+        try container.encode(sessionHours, forKey: .sessionHours)
+        try container.encode(lockoutThreshold, forKey: .lockoutThreshold)
+        try container.encode(lockoutMinutes, forKey: .lockoutMinutes)
+        try container.encode(language, forKey: .language)
+        try container.encodeIfPresent(alerts, forKey: .alerts)
+        try container.encode(alertStreamRecheckSeconds, forKey: .alertStreamRecheckSeconds)
+    }
+
+    /// Whether `host` names this machine only: `localhost`, `127.0.0.0/8` or `::1`. `0.0.0.0` and `::` listen
+    /// on every interface, so they are not.
+    public static func isLoopback(_ host: String) -> Bool {
+        var name = host.trimmingCharacters(in: .whitespaces).lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        if name.hasPrefix("::ffff:") { name = String(name.dropFirst(7)) }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// Reads `path` (when given), then applies `CHATLEDGER_HOST`, `_PORT`, `_DATA`, `_MASTER_KEY_FILE`, `_DATABASE_URL`, `_BLOBS_URL`,
-    /// `_SECURE_COOKIES`, `_SESSION_HOURS`, `_LOCKOUT_THRESHOLD`, `_LOCKOUT_MINUTES` and `_LANGUAGE`.
+    /// `_SECURE_COOKIES`, `_SESSION_HOURS`, `_LOCKOUT_THRESHOLD`, `_LOCKOUT_MINUTES`, `_LANGUAGE` and `_ALERT_STREAM_RECHECK_SECONDS`.
     /// - Throws: ``ConsoleConfigError`` naming the file, key or variable that is wrong.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConsoleConfig {
         var config = ConsoleConfig()
@@ -115,6 +158,10 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         if let threshold = try integer("CHATLEDGER_LOCKOUT_THRESHOLD") { config.lockoutThreshold = threshold }
         if let minutes = try integer("CHATLEDGER_LOCKOUT_MINUTES") { config.lockoutMinutes = minutes }
         if let language = environment["CHATLEDGER_LANGUAGE"] { config.language = language }
+        if let text = environment["CHATLEDGER_ALERT_STREAM_RECHECK_SECONDS"] {
+            guard let seconds = Double(text) else { throw ConsoleConfigError("CHATLEDGER_ALERT_STREAM_RECHECK_SECONDS must be a number, not \(text)") }
+            config.alertStreamRecheckSeconds = seconds
+        }
         if let secret = environment["CHATLEDGER_WECOM_SECRET"], config.alerts?.wecomApp != nil { config.alerts?.wecomApp?.secret = secret }
         if let secret = environment["CHATLEDGER_WEBHOOK_SECRET"], config.alerts?.webhook != nil { config.alerts?.webhook?.secret = secret }
         try config.validate()
@@ -127,6 +174,9 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         guard lockoutThreshold >= 1 else { throw ConsoleConfigError("lockoutThreshold must be at least 1") }
         guard lockoutMinutes >= 1 else { throw ConsoleConfigError("lockoutMinutes must be at least 1") }
         guard ["zh", "en"].contains(language) else { throw ConsoleConfigError("language must be zh or en, not \(language)") }
+        guard alertStreamRecheckSeconds > 0, alertStreamRecheckSeconds <= 300 else {
+            throw ConsoleConfigError("alertStreamRecheckSeconds must be more than 0 and at most 300, not \(alertStreamRecheckSeconds)")
+        }
         for url in [alerts?.robotURL, alerts?.webhook?.url, alerts?.wecomApp?.baseURL, alerts?.consoleURL].compactMap({ $0 })
         where URL(string: url)?.scheme == nil {
             throw ConsoleConfigError("alerts: \(url) is not a URL")

@@ -31,7 +31,9 @@ public enum ConsoleRouter {
                     return size
                 }
                 return jsonResponse(#"{"status":"ok","ledger_size":\#(size)}"#)
-            } catch let error as StorageError where error.unavailable {
+            } catch let error as StorageError where error.notFound {
+            throw HTTPError(.notFound, message: error.description)
+        } catch let error as StorageError where error.unavailable {
                 services.logger.warning("chatledger.health.unavailable", metadata: ["error": "\(error)"])
                 var response = jsonResponse(#"{"status":"unavailable"}"#)
                 response.status = .serviceUnavailable
@@ -39,9 +41,24 @@ public enum ConsoleRouter {
                 return response
             }
         }
+        let mediaBacklog = CachedValue<MediaBacklog>(lifetime: .seconds(30))
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.emitToBuffer())))
+            // The attachment backlog (at most every 30 s: anyone may scrape): pending and given-up media are what an
+            // operator must see before WeCom's retention runs out.
+            if let backlog = await mediaBacklog.get({ try await services.store.mediaBacklog() }) {
+                let gauges: [(String, String, Int)] = [
+                    ("pending", "Attachments not yet stored (due now or backing off)", backlog.pending),
+                    ("due", "Attachments due for a fetch now", backlog.due),
+                    ("failed", "Attachments given up (past WeCom's retention or expired there)", backlog.failed),
+                    ("stored", "Attachments stored", backlog.stored),
+                ]
+                for (name, help, value) in gauges {
+                    services.metrics.makeGauge(descriptor: MetricNameDescriptor(namespace: "chatledger", subsystem: "media", metricName: name, unitName: "",
+                                                                                helpText: help)).set(Int64(value))
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.emitToBuffer())))
         }
         router.get("api/v1/openapi.json") { _, _ -> Response in
             jsonResponse(OpenAPIDocument.json)
@@ -87,6 +104,8 @@ struct ErrorLoggingMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             throw error
+        } catch let error as StorageError where error.notFound {
+            throw HTTPError(.notFound, message: error.description)
         } catch let error as StorageError where error.unavailable {
             // The archive's database is down or restarting: the request may be retried as it is.
             logger.warning("request waits for the archive", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])

@@ -46,15 +46,6 @@ public struct ConsoleServices: Sendable {
         return try await policy(for: principal)
     }
 
-    /// 404 rather than 403 for a conversation the reader may not see, so its existence is not disclosed.
-    func requireReadable(conversation id: String, policy: AccessPolicy) async throws -> ConversationSummary {
-        guard let conversation = try await store.conversation(id: id),
-              policy.mayRead(participants: try await store.participants(ofConversation: id)) else {
-            throw HTTPError(.notFound, message: "no conversation \(id) that you may read")
-        }
-        return conversation
-    }
-
     /// Records a content access or an admin change in the tamper-evident log.
     func audit(_ principal: Principal, _ action: String, _ target: String, _ detail: [String: String] = [:]) async throws {
         try await store.appendAudit(AuditEvent(actor: principal.username, action: action, target: target, detail: detail))

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Search
 import Storage
+import TextKit
 
 /// Conversations, a customer's whole history, messages, search and media: content, so every call is
 /// authorized by the reader's ``AccessPolicy`` and every look is audited.
@@ -14,16 +15,16 @@ enum ContentRoutes {
             let filter = ConversationFilter(party: query.string("party"), room: query.string("room"), visibleStaff: policy.visibleStaff,
                                             hiddenStaff: policy.hiddenStaff, limit: try query.int("limit", default: 50, range: 1...500),
                                             offset: try query.int("offset", default: 0, range: 0...10_000_000))
-            return try await conversations(filter, services: services)
+            return try await conversations(filter, services: services, policy: policy)
         }
         router.get("api/v1/conversations/:id/messages") { request, context -> Page<MessageJSON> in
             let policy = try await services.authorize(context, .readContent)
             let id = try context.pathParameter("id")
-            let conversation = try await services.requireReadable(conversation: id, policy: policy)
+            let (grant, conversation) = try await services.requireReadable(conversation: id, policy: policy)
             let query = QueryParameters(request)
             let limit = try query.int("limit", default: 200, range: 1...1000)
             let offset = try query.int("offset", default: 0, range: 0...10_000_000)
-            let messages = try await services.store.messages(inConversation: id, limit: limit, offset: offset)
+            let messages = try await services.messages(in: grant, limit: limit, offset: offset)
             try await services.audit(policy.principal, "conversation.view", id, ["offset": "\(offset)", "count": "\(messages.count)"])
             return Page(total: conversation.messageCount, items: try await messageJSON(messages, services: services, policy: policy))
         }
@@ -31,18 +32,20 @@ enum ContentRoutes {
             let policy = try await services.authorize(context, .readContent)
             let id = try context.pathParameter("id")
             let filter = ConversationFilter(party: id, visibleStaff: policy.visibleStaff, hiddenStaff: policy.hiddenStaff, limit: 500)
-            let page = try await conversations(filter, services: services)
-            guard let party = try await services.store.party(id: id), page.total > 0 || policy.visibleStaff == nil else {
+            let page = try await conversations(filter, services: services, policy: policy)
+            // A customer is known to a reader only through a conversation they may read — never an employee,
+            // never someone the reader has no conversation with, whatever their scope.
+            guard let party = try await services.store.party(id: id), party.kind == PartyKind.externalContact.rawValue, page.total > 0 else {
                 throw HTTPError(.notFound, message: "no customer \(id) with conversations you may read")
             }
             try await services.audit(policy.principal, "customer.view", id)
-            return CustomerJSON(id: party.id, name: party.name, corpName: party.corpName, conversations: page.items)
+            return CustomerJSON(id: party.id, name: policy.masksPII ? PIIMasker.mask(party.name) : party.name, corpName: party.corpName,
+                                conversations: page.items)
         }
         router.get("api/v1/messages/:msgid") { _, context -> MessageJSON in
             let policy = try await services.authorize(context, .readContent)
             let msgid = try context.pathParameter("msgid")
-            guard let message = try await services.store.message(id: MessageID(rawValue: msgid)),
-                  try await mayRead(message, policy: policy, services: services) else {
+            guard let message = try await services.readableMessage(msgid, policy: policy) else {
                 throw HTTPError(.notFound, message: "no message \(msgid) that you may read")
             }
             try await services.audit(policy.principal, "message.view", msgid)
@@ -51,6 +54,7 @@ enum ContentRoutes {
         router.get("api/v1/search") { request, context -> SearchJSON in
             let policy = try await services.authorize(context, .readContent)
             let search = try searchRequest(QueryParameters(request), policy: policy)
+
             let result: SearchResult
             do {
                 result = try await services.search.search(search)
@@ -58,23 +62,24 @@ enum ContentRoutes {
                 throw HTTPError(.badRequest, message: error.description)
             }
             try await services.audit(policy.principal, "search", search.text, auditDetail(QueryParameters(request)))
-            let names = try await services.store.partyNames(Set(result.hits.map(\.message.from)))
+            let names = try await services.partyNames(Set(result.hits.map(\.message.from)), policy: policy)
             return SearchJSON(total: result.total, totalIsLowerBound: result.totalIsLowerBound, hits: result.hits.map { hit in
                 SearchHitJSON(msgid: hit.message.msgid, msgtime: hit.message.msgtime, from: hit.message.from, fromName: names[hit.message.from],
                               toList: hit.message.toList, roomid: hit.message.roomid, msgtype: hit.message.msgtype,
                               conversation: hit.message.conversation, recalled: hit.message.recalled,
-                              snippet: policy.masksPII ? PIIMasker.mask(hit.snippet) : hit.snippet)
+                              snippet: hit.snippet)
             })
         }
         router.get("api/v1/media/:sha256") { request, context -> Response in
-            let policy = try await services.authorize(context, .readContent)
+            // Readers of content, and reviewers for the conversations of their own samples.
+            let principal = try context.requirePrincipal()
+            let policy = try await services.authorize(context, principal.may(.readContent) ? .readContent : .reviewQuality)
             let sha = try context.pathParameter("sha256")
             guard let msgid = QueryParameters(request).string("msgid") else {
                 throw HTTPError(.badRequest, message: "name the message the attachment belongs to: ?msgid=…")
             }
-            guard let message = try await services.store.message(id: MessageID(rawValue: msgid)),
-                  try await mayRead(message, policy: policy, services: services),
-                  try await services.store.mediaHashes(of: message.id).contains(sha),
+            guard let message = try await mediaMessage(msgid, policy: policy, services: services),
+                  try await services.mediaHashes(of: message).contains(sha),
                   let bytes = try await services.blobs?.get(sha) else {
                 throw HTTPError(.notFound, message: "no attachment \(sha) of a message you may read")
             }
@@ -119,24 +124,27 @@ enum ContentRoutes {
         var conversations: [ConversationJSON]
     }
 
-    static func conversations(_ filter: ConversationFilter, services: ConsoleServices) async throws -> Page<ConversationJSON> {
+    static func conversations(_ filter: ConversationFilter, services: ConsoleServices, policy: AccessPolicy) async throws -> Page<ConversationJSON> {
         let (total, conversations) = try await services.store.conversations(filter)
-        let names = try await services.store.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }))
-        return Page(total: total, items: conversations.map { ConversationJSON($0, names: names) })
+        let names = try await services.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }), policy: policy)
+        return Page(total: total, items: conversations.map { ConversationJSON($0, names: names, maskPII: policy.masksPII) })
     }
 
-    static func mayRead(_ message: StoredMessage, policy: AccessPolicy, services: ConsoleServices) async throws -> Bool {
-        guard let conversation = message.conversation else {
-            return policy.mayRead(participants: Set([message.from.rawValue] + message.toList.map(\.rawValue)))
+    /// The message an attachment is asked for through, when the reader may open it: as content, or as the
+    /// conversation of one of their review samples.
+    static func mediaMessage(_ msgid: String, policy: AccessPolicy, services: ConsoleServices) async throws -> StoredMessage? {
+        if policy.may(.readContent) { return try await services.readableMessage(msgid, policy: policy) }
+        let purposes = try await services.store.reviewSamples(period: nil, reviewed: nil).map {
+            AccessPolicy.Purpose.review(conversation: $0.conversation, employee: $0.employee)
         }
-        return policy.mayRead(participants: try await services.store.participants(ofConversation: conversation.rawValue))
+        return purposes.isEmpty ? nil : try await services.readableMessage(msgid, policy: policy, for: purposes)
     }
 
     static func messageJSON(_ messages: [StoredMessage], services: ConsoleServices, policy: AccessPolicy) async throws -> [MessageJSON] {
-        let names = try await services.store.partyNames(Set(messages.map(\.from.rawValue)))
+        let names = try await services.partyNames(Set(messages.map(\.from.rawValue)), policy: policy)
         var result: [MessageJSON] = []
         for message in messages {
-            let media = try await services.store.mediaHashes(of: message.id)
+            let media = try await services.mediaHashes(of: message)
             result.append(MessageJSON(message, names: names, media: media, maskPII: policy.masksPII))
         }
         return result
@@ -146,7 +154,7 @@ enum ContentRoutes {
     /// `since`, `until`, `type`, `ext`, `has_media`, `recalled`, `order`, `limit`, `offset`.
     static func searchRequest(_ query: QueryParameters, policy: AccessPolicy) throws -> SearchRequest {
         var search = SearchRequest()
-        search.text = query.string("q") ?? ""
+        search.text = try query.text("q") ?? ""
         search.employees = query.strings("employee")
         search.departments = try query.strings("department").map { text in
             guard let id = Int64(text) else { throw HTTPError(.badRequest, message: "department must be a department id, not \(text)") }
@@ -169,6 +177,7 @@ enum ContentRoutes {
         search.offset = try query.int("offset", default: 0, range: 0...10_000_000)
         search.visibleStaff = policy.visibleStaff
         search.hiddenStaff = policy.hiddenStaff
+        search.maskPII = policy.masksPII
         return search
     }
 

@@ -37,6 +37,11 @@ enum Localization {
         "issue_types": "常见问题类型", "qa_scores": "质检得分", "sentiment": "客户情绪分布", "positive": "正面", "neutral": "中性",
         "negative": "负面", "volume_days": "每日消息量（客户/员工）", "volume_employees": "员工消息量", "volume_groups": "客户群消息量",
         "most_negative": "情绪最负面的会话",
+        "pending_changes": "待复核的权限变更", "requested_by": "申请人", "change_summary": "变更内容", "approve": "批准",
+        "refuse": "拒绝", "cancel_change": "撤回", "awaiting_approval": "已提交，需另一位管理员批准后生效",
+        "four_eyes": "扩大查看聊天内容范围的变更（内容角色、完整号码、部门范围、重新启用、重置他人密码、敏感岗位的查看人员）须由另一位管理员批准；申请人不能批准自己的申请，7 天未处理自动失效。",
+        "change.pending": "待批准", "change.approved": "已批准并生效", "change.refused": "已拒绝", "change.expired": "已失效",
+        "change.cancelled": "已撤回",
     ]
 
     static let english: [String: String] = [
@@ -73,5 +78,11 @@ enum Localization {
         "peak_hours": "Consultation peak hours", "issue_types": "Issue types", "qa_scores": "Review scores", "sentiment": "Customer sentiment",
         "positive": "Positive", "neutral": "Neutral", "negative": "Negative", "volume_days": "Messages per day (customers/staff)",
         "volume_employees": "Messages by employee", "volume_groups": "Messages by customer group", "most_negative": "Most negative conversations",
+        "pending_changes": "Access changes awaiting approval", "requested_by": "Requested by", "change_summary": "Change",
+        "approve": "Approve", "refuse": "Refuse", "cancel_change": "Withdraw",
+        "awaiting_approval": "queued: another administrator must approve it",
+        "four_eyes": "Changes that widen access to chat content (content roles, full numbers, departments, re-enabling, another user's password, protected staff's viewers) take effect once another administrator approves them; nobody approves their own, and requests expire after 7 days.",
+        "change.pending": "pending", "change.approved": "approved and applied", "change.refused": "refused", "change.expired": "expired",
+        "change.cancelled": "withdrawn",
     ]
 }

@@ -1,6 +1,7 @@
 import ArchiveModel
 import Foundation
 import Storage
+import TextKit
 import WeCom
 
 /// A message as a page shows it: every msgtype turned into plain blocks (text, media, link, rows of
@@ -82,10 +83,13 @@ struct MessagePresenter {
         var blocks = self.blocks(content, mediaURL: mediaURL)
         if case .revoke = content { blocks = [Block(notice: t["recall_notice"])] }
         if message.msgtype != "text", !message.searchableText.isEmpty, Self.hasTranscript(content) {
-            blocks.append(Block(rows: [FactRow(label: t["transcript"] ?? "", value: mask(message.searchableText))]))
+            blocks.append(Block(rows: [FactRow(label: t["transcript"] ?? "", value: message.searchableText)]))
         }
+        // Masked once, over everything the card shows, so no msgtype's field (a file name, a link's URL, a card's
+        // title) can be missed.
+        if maskPII { blocks = blocks.map { $0.masked() } }
         return MessageCard(anchor: "m-" + message.id.rawValue, msgid: message.id.rawValue, time: Self.time(message.time.milliseconds),
-                           fromName: names[message.from.rawValue] ?? message.from.rawValue, fromID: message.from.rawValue,
+                           fromName: mask(names[message.from.rawValue] ?? message.from.rawValue), fromID: message.from.rawValue,
                            staff: employees.contains(message.from.rawValue), typeLabel: t[Self.typeKey(message.msgtype)] ?? message.msgtype,
                            recalled: message.recalledBy != nil, highlighted: highlighted,
                            conversationLink: withConversationLink ? message.conversation.map {
@@ -105,13 +109,13 @@ struct MessagePresenter {
 
     func row(_ key: String, _ value: String?) -> FactRow? {
         guard let value, !value.isEmpty else { return nil }
-        return FactRow(label: t[key] ?? key, value: mask(value))
+        return FactRow(label: t[key] ?? key, value: value)
     }
 
     func blocks(_ content: MessageContent, mediaURL: String?) -> [Block] {
         func facts(_ rows: [FactRow?]) -> [Block] { [Block(rows: rows.compactMap { $0 })] }
         switch content {
-        case .text(let text), .markdown(let text): return [Block(text: mask(text))]
+        case .text(let text), .markdown(let text): return [Block(text: text)]
         case .image: return mediaURL.map { [Block(image: $0)] } ?? [Block(notice: t["image"])]
         case .emotion: return mediaURL.map { [Block(image: $0)] } ?? [Block(notice: t["emotion"])]
         case .voice(_, let seconds):
@@ -128,11 +132,11 @@ struct MessagePresenter {
             return [Block(download: Download(href: mediaURL.replacingOccurrences(of: "&inline=1", with: ""), label: (t["file"] ?? "") + ": " + name + size))]
         case .diskFile(let name): return [Block(notice: (t["file"] ?? "") + ": " + name)]
         case .link(let link):
-            return [Block(link: LinkBlock(href: Self.safeHref(link.url), title: mask(link.title), description: mask(link.description), url: link.url))]
+            return [Block(link: LinkBlock(href: Self.safeHref(link.url), title: link.title, description: link.description, url: link.url))]
         case .news(let items):
-            return items.map { Block(link: LinkBlock(href: Self.safeHref($0.url), title: mask($0.title), description: mask($0.description), url: $0.url)) }
+            return items.map { Block(link: LinkBlock(href: Self.safeHref($0.url), title: $0.title, description: $0.description, url: $0.url)) }
         case .doc(let title, let url, let creator):
-            return [Block(link: LinkBlock(href: Self.safeHref(url), title: mask(title), description: creator, url: url))]
+            return [Block(link: LinkBlock(href: Self.safeHref(url), title: title, description: creator, url: url))]
         case .weapp(let weapp):
             return facts([row("weapp", weapp.displayName), row("content", weapp.title), row("detail", weapp.description)])
         case .card(let corpName, let userID):
@@ -142,7 +146,7 @@ struct MessagePresenter {
             return facts([row("location", location.title), row("detail", location.address), row("coordinates", coordinates)])
         case .chatRecord(let title, let items):
             let nested = items.map { NestedItem(title: $0.time.map { Self.time($0.milliseconds) } ?? $0.type, blocks: blocks($0.content, mediaURL: nil)) }
-            return [Block(notice: "\(t["chat_record"] ?? ""): \(mask(title))"), Block(nested: nested)]
+            return [Block(notice: "\(t["chat_record"] ?? ""): \(title)"), Block(nested: nested)]
         case .mixed(let items): return items.flatMap { blocks($0.content, mediaURL: nil) }
         case .todo(let title, let text): return facts([row("todo", title), row("content", text)])
         case .vote(let vote): return facts([row("vote", vote.title)] + vote.items.map { row("content", $0) })
@@ -167,7 +171,7 @@ struct MessagePresenter {
         case .revoke: return [Block(notice: t["recall_notice"])]
         case .unknown(let msgtype, let payload):
             let json = payload.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) } ?? ""
-            return [Block(notice: "\(t["unknown"] ?? ""): \(msgtype)"), Block(text: mask(json))]
+            return [Block(notice: "\(t["unknown"] ?? ""): \(msgtype)"), Block(text: json)]
         }
     }
 
@@ -193,4 +197,23 @@ struct MessagePresenter {
     }
 
     static func path(_ value: String) -> String { query(value) }
+}
+
+extension Block {
+    /// Every text the block shows, PII masked; a link whose URL held a number keeps no href (the masked URL
+    /// would not lead anywhere, the clear one would show the number).
+    func masked() -> Block {
+        var block = self
+        block.text = text.map(PIIMasker.mask)
+        block.notice = notice.map(PIIMasker.mask)
+        block.download = download.map { Download(href: $0.href, label: PIIMasker.mask($0.label)) }
+        block.link = link.map { link in
+            let url = PIIMasker.mask(link.url)
+            return LinkBlock(href: url == link.url ? link.href : nil, title: PIIMasker.mask(link.title),
+                             description: PIIMasker.mask(link.description), url: url)
+        }
+        block.rows = rows.map { $0.map { FactRow(label: $0.label, value: PIIMasker.mask($0.value)) } }
+        block.nested = nested.map { $0.map { NestedItem(title: PIIMasker.mask($0.title), blocks: $0.blocks.map { $0.masked() }) } }
+        return block
+    }
 }

@@ -5,6 +5,7 @@ import Hummingbird
 import Risk
 import Search
 import Storage
+import TextKit
 
 /// The server-rendered console. Every page asks the same ``AccessPolicy`` as the API and audits the same
 /// content accesses; forms post back with the session's CSRF token.
@@ -49,7 +50,7 @@ enum PageRoutes {
         }
         router.get("lang") { request, _ -> Response in
             let to = QueryParameters(request).string("to") == "en" ? "en" : "zh"
-            var response = PageRenderer.redirect(request.headers[.referer].flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/")
+            var response = PageRenderer.redirect(SafeRedirect.back(referer: request.headers[.referer], host: request.head.authority) ?? "/")
             response.setCookie(Cookie(name: languageCookie, value: to, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
@@ -59,11 +60,13 @@ enum PageRoutes {
         }
         router.post("login") { request, context -> Response in
             let frame = frame(request, context)
+            try AuthMiddleware.checkLoginOrigin(request)
             let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
             let username = form["username"] ?? ""
             do {
-                let session = try await AuthRoutes.openSession(services, username: username, password: form["password"] ?? "", otp: form["otp"])
-                let next = form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+                let session = try await AuthRoutes.openSession(services, username: username, password: form["password"] ?? "", otp: form["otp"],
+                                                               clientAddress: AuthRoutes.clientAddress(of: context))
+                let next = SafeRedirect.path(form["next"]) ?? "/"
                 var response = PageRenderer.redirect(next)
                 response.setCookie(AuthRoutes.sessionCookie(session.token, services: services))
                 return response
@@ -92,10 +95,10 @@ enum PageRoutes {
             let filter = ConversationFilter(party: query.string("party"), room: query.string("room"), visibleStaff: policy.visibleStaff,
                                             hiddenStaff: policy.hiddenStaff, limit: 50, offset: (pageNumber - 1) * 50)
             let (total, conversations) = try await services.store.conversations(filter)
-            let names = try await services.store.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }))
+            let names = try await services.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }), policy: policy)
             let employees = policy.employees
             let items: [[String: Any]] = conversations.map { conversation in
-                let json = ConversationJSON(conversation, names: names)
+                let json = ConversationJSON(conversation, names: names, maskPII: policy.masksPII)
                 return ["href": "/conversations/" + MessagePresenter.path(conversation.id), "title": json.title,
                         "kindLabel": frame.t[json.kind == "group" ? "group" : "conversations"] ?? json.kind,
                         "count": conversation.messageCount, "last": MessagePresenter.time(conversation.lastMsgtime),
@@ -112,37 +115,38 @@ enum PageRoutes {
         })
         router.get("conversations/:id", use: page(.readContent) { request, context, policy, frame in
             let id = try context.pathParameter("id")
-            let conversation = try await services.requireReadable(conversation: id, policy: policy)
+            let (grant, conversation) = try await services.requireReadable(conversation: id, policy: policy)
             let query = QueryParameters(request)
             let pageNumber = try query.int("page", default: 1, range: 1...100_000)
-            let messages = try await services.store.messages(inConversation: id, limit: 200, offset: (pageNumber - 1) * 200)
+            let messages = try await services.messages(in: grant, limit: 200, offset: (pageNumber - 1) * 200)
             try await services.audit(policy.principal, "conversation.view", id, ["offset": "\((pageNumber - 1) * 200)", "count": "\(messages.count)"])
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
             var cards: [MessageCard] = []
             for message in messages {
-                cards.append(presenter.card(message, media: try await services.store.mediaHashes(of: message.id),
+                cards.append(presenter.card(message, media: try await services.mediaHashes(of: message),
                                             highlighted: query.string("msg") == message.id.rawValue))
             }
-            let title = ConversationJSON(conversation, names: presenter.names).title
+            let title = ConversationJSON(conversation, names: presenter.names, maskPII: policy.masksPII).title
             return renderer.render("conversation", title: title, values: [
                 "heading": title,
                 "subtitle": "\(conversation.messageCount) \(frame.t["messages"] ?? "") · \(MessagePresenter.time(conversation.firstMsgtime)) – \(MessagePresenter.time(conversation.lastMsgtime))",
                 "messages": cards, "pager": pager(request, page: pageNumber, pageSize: 200, total: conversation.messageCount),
             ], frame: frame)
         })
-        router.get("customers", use: page(.readContent) { request, _, _, frame in
-            let text = QueryParameters(request).string("q") ?? ""
-            let contacts = try await services.store.directory(kind: PartyKind.externalContact.rawValue, matching: text, limit: 200)
+        router.get("customers", use: page(.readContent) { request, _, policy, frame in
+            let text = try QueryParameters(request).text("q") ?? ""
+            let contacts = try await scopedCustomers(matching: text, policy: policy, services: services)
+            let mask = { (name: String) in policy.masksPII ? PIIMasker.mask(name) : name }
             return renderer.render("customers", title: frame.t["customers"] ?? "", values: [
                 "q": text,
-                "items": contacts.map { ["name": $0.name, "corp": $0.corpName ?? "", "id": $0.id, "href": "/customers/" + MessagePresenter.path($0.id)] },
+                "items": contacts.map { ["name": mask($0.name), "corp": $0.corpName ?? "", "id": $0.id, "href": "/customers/" + MessagePresenter.path($0.id)] },
             ], frame: frame)
         })
         router.get("customers/:id", use: page(.readContent) { _, context, policy, frame in
             let id = try context.pathParameter("id")
             let (_, conversations) = try await services.store.conversations(ConversationFilter(
                 party: id, visibleStaff: policy.visibleStaff, hiddenStaff: policy.hiddenStaff, limit: 500))
-            guard let party = try await services.store.party(id: id), !conversations.isEmpty else {
+            guard let party = try await services.store.party(id: id), party.kind == PartyKind.externalContact.rawValue, !conversations.isEmpty else {
                 throw HTTPError(.notFound, message: "no customer \(id) with conversations you may read")
             }
             try await services.audit(policy.principal, "customer.view", id)
@@ -150,19 +154,21 @@ enum PageRoutes {
             var messages: [StoredMessage] = []
             for conversation in conversations.prefix(30) {
                 let count = conversation.messageCount
-                messages += try await services.store.messages(inConversation: conversation.id, limit: 200, offset: max(0, count - 200))
+                guard let grant = try? await services.requireReadable(conversation: conversation.id, policy: policy).0 else { continue }
+                messages += try await services.messages(in: grant, limit: 200, offset: max(0, count - 200))
             }
             messages.sort(by: inTimeOrder)
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
             var cards: [MessageCard] = []
             for message in messages.suffix(500) {
-                cards.append(presenter.card(message, media: try await services.store.mediaHashes(of: message.id), withConversationLink: true))
+                cards.append(presenter.card(message, media: try await services.mediaHashes(of: message), withConversationLink: true))
             }
-            let names = try await services.store.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }))
-            return renderer.render("customer", title: party.name, values: [
-                "name": party.name, "corp": party.corpName ?? "",
+            let names = try await services.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }), policy: policy)
+            let name = policy.masksPII ? PIIMasker.mask(party.name) : party.name
+            return renderer.render("customer", title: name, values: [
+                "name": name, "corp": party.corpName ?? "",
                 "conversations": conversations.map { ["href": "/conversations/" + MessagePresenter.path($0.id),
-                                                      "title": ConversationJSON($0, names: names).title, "count": $0.messageCount] },
+                                                      "title": ConversationJSON($0, names: names, maskPII: policy.masksPII).title, "count": $0.messageCount] },
                 "messages": cards,
             ], frame: frame)
         })
@@ -179,11 +185,11 @@ enum PageRoutes {
                 search.offset = (pageNumber - 1) * 20
                 let result = try await services.search.search(search)
                 try await services.audit(policy.principal, "search", search.text, ContentRoutes.auditDetail(query))
-                let names = try await services.store.partyNames(Set(result.hits.map(\.message.from)))
+                let names = try await services.partyNames(Set(result.hits.map(\.message.from)), policy: policy)
                 values["searched"] = true
                 values["total"] = result.totalIsLowerBound ? "\(result.total)+" : "\(result.total)"
                 values["hits"] = result.hits.map { hit -> [String: Any] in
-                    let snippet = policy.masksPII ? PIIMasker.mask(hit.snippet) : hit.snippet
+                    let snippet = hit.snippet
                     let href = hit.message.conversation.map {
                         "/conversations/\(MessagePresenter.path($0))?msg=\(MessagePresenter.query(hit.message.msgid))#m-\(MessagePresenter.query(hit.message.msgid))"
                     } ?? "#"
@@ -204,7 +210,7 @@ enum PageRoutes {
             let statuses = ["open", "assigned", "acknowledged", "resolved", "false-positive"]
             let alerts = try await AlertRoutes.visible(try await services.store.alerts(status: statuses.contains(status ?? "") ? status : nil, category: nil, limit: 200),
                                                        policy: policy, services: services)
-            let names = try await services.store.partyNames(Set(alerts.map(\.sender)))
+            let names = try await services.partyNames(Set(alerts.map(\.sender)), policy: policy)
             let tabs: [[String: Any]] = ([nil] + statuses).map { tab in
                 ["href": tab.map { "/alerts?status=\($0)" } ?? "/alerts", "label": tab.map { frame.t["status." + $0] ?? $0 } ?? (frame.t["all"] ?? ""),
                  "current": tab == status]
@@ -222,14 +228,21 @@ enum PageRoutes {
             let (alert, hits, events) = try await AlertRoutes.readableAlert(context, policy: policy, services: services)
             try await services.audit(policy.principal, "alert.view", "\(alert.id)")
             var messages: [StoredMessage] = []
-            for msgid in Set(hits.map(\.msgid)).sorted() {
-                if let message = try await services.store.message(id: MessageID(rawValue: msgid)) { messages.append(message) }
+            let msgids = Set(hits.map(\.msgid)).sorted()
+            if let conversation = alert.conversation,
+               let grant = try? await services.requireReadable(conversation: conversation, policy: policy, for: .workAlert).0 {
+                messages = try await services.messages(msgids, in: grant)
+            } else {
+                // An alert outside any conversation: each message is judged on its own.
+                for msgid in msgids {
+                    if let message = try await services.readableMessage(msgid, policy: policy, for: [.workAlert]) { messages.append(message) }
+                }
             }
             messages.sort(by: inTimeOrder)
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
             var cards: [MessageCard] = []
             for message in messages {
-                cards.append(presenter.card(message, media: try await services.store.mediaHashes(of: message.id), withConversationLink: true))
+                cards.append(presenter.card(message, media: try await services.mediaHashes(of: message), withConversationLink: true))
             }
             let conversationHref = alert.conversation.map { "/conversations/" + MessagePresenter.path($0) } ?? "#"
             return renderer.render("alert", title: "#\(alert.id)", values: [
@@ -237,7 +250,7 @@ enum PageRoutes {
                           "sender": alert.sender, "assignee": alert.assignee ?? "—", "csrf": context.principal?.csrfToken ?? ""] as [String: Any],
                 "conversationHref": conversationHref, "messages": cards,
                 "hits": hits.map { hit -> [String: Any] in
-                    ["rule": hit.rule, "match": policy.masksPII ? PIIMasker.mask(hit.match) : hit.match, "severity": hit.severity,
+                    ["rule": hit.rule, "match": hit.match, "severity": hit.severity,
                      "policyVersion": hit.policyVersion, "href": "\(conversationHref)?msg=\(MessagePresenter.query(hit.msgid))#m-\(MessagePresenter.query(hit.msgid))"]
                 },
                 "events": events.map { ["time": MessagePresenter.time($0.at), "actor": $0.actor, "action": $0.action, "note": $0.note as Any] },
@@ -249,15 +262,16 @@ enum PageRoutes {
             let assignee = form["assignee"].flatMap { $0.isEmpty ? nil : $0 }
             let note = form["note"].flatMap { $0.isEmpty ? nil : $0 }
             try await AlertRoutes.act(on: alert.id, form["action"] ?? "", assignee: assignee, note: note, policy: policy, services: services)
-            let back = request.headers[.referer].flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/alerts") ? $0 : nil } ?? "/alerts/\(alert.id)"
+            let back = SafeRedirect.back(referer: request.headers[.referer], host: request.head.authority).flatMap { $0.hasPrefix("/alerts") ? $0 : nil }
+                ?? "/alerts/\(alert.id)"
             return PageRenderer.redirect(back)
         })
-        router.get("audit", use: page(.viewAudit) { request, _, _, frame in
+        router.get("audit", use: page(.viewAudit) { request, _, policy, frame in
             let query = QueryParameters(request)
             let events = try await services.store.auditEvents(AuditFilter(
                 actor: query.string("actor"), action: query.string("action"),
-                since: try query.date("since").map { Int64($0.timeIntervalSince1970 * 1000) },
-                until: try query.date("until").map { Int64($0.timeIntervalSince1970 * 1000) + 86_400_000 },
+                // The until day is inclusive on this page; TimeInput's range leaves room for the day added.
+                since: try query.time("since"), until: try query.time("until").map { $0 + 86_400_000 },
                 limit: 200, before: try query.int64("before")))
             var next: String?
             if events.count == 200, let last = events.last {
@@ -268,10 +282,12 @@ enum PageRoutes {
             var values: [String: Any] = [
                 "actor": query.string("actor") ?? "", "action": query.string("action") ?? "", "since": query.string("since") ?? "",
                 "until": query.string("until") ?? "",
-                "items": events.map { event -> [String: Any] in
-                    ["id": event.id, "time": MessagePresenter.time(event.event.at), "actor": event.event.actor, "action": event.event.action,
-                     "target": event.event.target, "leafIndex": event.leafIndex,
-                     "detail": event.event.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
+                "items": events.map { stored -> [String: Any] in
+                    // Search terms and filters are content: masked like content for a reader without unmask.
+                    let event = policy.masksPII ? stored.event.masked : stored.event
+                    return ["id": stored.id, "time": MessagePresenter.time(event.at), "actor": event.actor, "action": event.action,
+                            "target": event.target, "leafIndex": stored.leafIndex,
+                            "detail": event.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
                 },
             ]
             if let next { values["pager"] = [["next": next, "label": ""] as [String: Any]] }
@@ -282,6 +298,32 @@ enum PageRoutes {
         ReportRoutes.add(to: router, services: services, renderer: renderer, page: page)
     }
 
+    /// External contacts the reader has a readable one-to-one conversation with, most recent first, whose name (as
+    /// this reader sees it: masked unless they may unmask, so the filter cannot probe a masked number) or id holds
+    /// `text`. The directory is scoped like the conversations it leads to; a customer met only in groups is reached
+    /// through the group, and their page still opens by id.
+    static func scopedCustomers(matching text: String, policy: AccessPolicy, services: ConsoleServices) async throws -> [DirectoryParty] {
+        let (_, readable) = try await services.store.conversations(ConversationFilter(
+            visibleStaff: policy.visibleStaff, hiddenStaff: policy.hiddenStaff, limit: 50_000))
+        var partners: [String] = []
+        var seen = Set<String>()
+        for conversation in readable where conversation.roomID == nil {
+            for id in [conversation.partyA, conversation.partyB].compactMap({ $0 }) where !policy.employees.contains(id) && seen.insert(id).inserted {
+                partners.append(id)
+            }
+        }
+        let names = try await services.partyNames(Set(partners), policy: policy)
+        let needle = text.lowercased()
+        let shown = partners.filter { id in
+            needle.isEmpty || id.lowercased().contains(needle) || (names[id]?.lowercased().contains(needle) ?? false)
+        }.prefix(200)
+        var customers: [DirectoryParty] = []
+        for id in shown {
+            if let party = try await services.store.party(id: id), party.kind == PartyKind.externalContact.rawValue { customers.append(party) }
+        }
+        return customers
+    }
+
     static func inTimeOrder(_ a: StoredMessage, _ b: StoredMessage) -> Bool {
         a.time.milliseconds != b.time.milliseconds ? a.time.milliseconds < b.time.milliseconds : a.seq < b.seq
     }
@@ -290,7 +332,7 @@ enum PageRoutes {
                           services: ConsoleServices) async throws -> MessagePresenter {
         var ids = Set(messages.map(\.from.rawValue))
         for message in messages { ids.formUnion(message.toList.map(\.rawValue)) }
-        return MessagePresenter(names: try await services.store.partyNames(ids), employees: policy.employees,
+        return MessagePresenter(names: try await services.partyNames(ids, policy: policy), employees: policy.employees,
                                 maskPII: policy.masksPII, t: frame.t)
     }
 

@@ -160,6 +160,14 @@ enum PageTemplates {
     static let admin = """
     <h1>{{t.admin}}</h1>
     {{#message}}<p class="notice" id="admin-message">{{message}}</p>{{/message}}
+    <section class="card"><h2>{{t.pending_changes}}</h2>
+    <table class="list" id="access-changes"><thead><tr><th>#</th><th>{{t.time}}</th><th>{{t.requested_by}}</th><th>{{t.target}}</th><th>{{t.change_summary}}</th><th>{{t.action}}</th></tr></thead><tbody>
+    {{#changes}}<tr><td>{{id}}</td><td>{{time}}</td><td>{{requestedBy}}</td><td>{{target}}</td><td>{{summary}}</td><td>
+    {{#mine}}<form method="post" action="/admin/access-changes/{{id}}/cancel" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{t.cancel_change}}</button></form>{{/mine}}
+    {{^mine}}<form method="post" action="/admin/access-changes/{{id}}/approve" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{t.approve}}</button></form>
+    <form method="post" action="/admin/access-changes/{{id}}/refuse" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{t.refuse}}</button></form>{{/mine}}</td></tr>{{/changes}}
+    {{^changes}}<tr><td colspan="6">{{t.no_results}}</td></tr>{{/changes}}</tbody></table>
+    <p class="muted">{{t.four_eyes}}</p></section>
     <section class="card"><h2>{{t.users}}</h2>
     <table class="list" id="users"><thead><tr><th>{{t.username}}</th><th>{{t.roles}}</th><th>{{t.departments}}</th><th>{{t.status}}</th><th>{{t.action}}</th></tr></thead><tbody>
     {{#users}}<tr><td><b>{{username}}</b> <span class="muted">{{displayName}}</span></td><td>{{roles}}</td><td>{{departments}}</td><td>{{flags}}</td>

@@ -1,3 +1,4 @@
+import ArchiveModel
 import Foundation
 import Hummingbird
 import Ingest
@@ -24,7 +25,7 @@ enum QualityPages {
         router.get("qa", use: page(.reviewQuality) { request, context, policy, frame in
             let period = QueryParameters(request).string("period")
             let samples = try await QualityRoutes.samples(services, policy: policy, period: period, reviewed: nil)
-            let names = try await services.store.partyNames(Set(samples.map(\.employee)))
+            let names = try await services.partyNames(Set(samples.map(\.employee)), policy: policy)
             return renderer.render("qa", title: frame.t["qa"] ?? "", values: [
                 "csrf": context.principal?.csrfToken ?? "", "period": period ?? "",
                 "items": samples.map { sample -> [String: Any] in
@@ -61,9 +62,9 @@ enum QualityPages {
     static func render(_ services: ConsoleServices, _ renderer: PageRenderer, _ frame: PageRenderer.Frame, policy: AccessPolicy, csrf: String,
                        message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let overdue = try await QualityRoutes.overdue(services, policy: policy, allHours: false)
-        let until = Date()
-        let stats = try await QualityRoutes.stats(services, policy: policy, since: until.addingTimeInterval(-30 * 86_400), until: until)
-        let names = try await services.store.partyNames(Set(overdue.flatMap { [$0.employee, $0.customer] } + stats.employees.map(\.key)))
+        let until = WeComTime(date: Date()).milliseconds
+        let stats = try await QualityRoutes.stats(services, policy: policy, since: until - 30 * 86_400_000, until: until)
+        let names = try await services.partyNames(Set(overdue.flatMap { [$0.employee, $0.customer] } + stats.employees.map(\.key)), policy: policy)
         let settings = try await ReplyTimeoutTracker.settings(services.store)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -93,12 +94,15 @@ enum QualityPages {
         guard let id = Int64(idText), let sample = try await services.store.reviewSample(id: id), policy.covers(employee: sample.employee) else {
             throw HTTPError(.notFound, message: "no review sample \(idText) that you may score")
         }
+        // The one policy decision: a group with a protected member the reviewer is not named for stays closed.
+        let (grant, _) = try await services.requireReadable(conversation: sample.conversation, policy: policy,
+                                                            for: .review(conversation: sample.conversation, employee: sample.employee))
         let review = try await ReplyTimeoutTracker.settings(services.store).review
-        let messages = try await services.store.messages(inConversation: sample.conversation, limit: 300)
+        let messages = try await services.messages(in: grant, limit: 300)
         try await services.audit(policy.principal, "conversation.view", sample.conversation, ["review": "\(id)"])
         let presenter = try await PageRoutes.presenter(for: messages, policy: policy, frame: frame, services: services)
         var cards: [MessageCard] = []
-        for message in messages { cards.append(presenter.card(message, media: try await services.store.mediaHashes(of: message.id))) }
+        for message in messages { cards.append(presenter.card(message, media: try await services.mediaHashes(of: message))) }
         var values: [String: Any] = [
             "id": id, "employee": presenter.names[sample.employee] ?? sample.employee, "period": sample.period, "csrf": csrf,
             "comment": sample.score?.comment ?? "", "messages": cards,

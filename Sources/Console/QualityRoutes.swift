@@ -1,3 +1,4 @@
+import ArchiveModel
 import Foundation
 import Hummingbird
 import Ingest
@@ -85,8 +86,8 @@ public enum QualityRoutes {
         router.get("api/v1/sla/stats") { request, context -> StatsResponse in
             let policy = try await services.authorize(context, .viewStatistics)
             let query = QueryParameters(request)
-            let until = try query.date("until") ?? Date()
-            let since = try query.date("since") ?? until.addingTimeInterval(-30 * 86_400)
+            let until = try query.time("until") ?? WeComTime(date: Date()).milliseconds
+            let since = try query.time("since") ?? max(TimeInput.earliest, until - 30 * 86_400_000)
             return StatsResponse(stats: try await stats(services, policy: policy, since: since, until: until))
         }
         router.get("api/v1/sla/settings") { _, context -> SettingsResponse in
@@ -129,9 +130,9 @@ public enum QualityRoutes {
             .map { OverdueItem($0, now: now) }
     }
 
-    static func stats(_ services: ConsoleServices, policy: AccessPolicy, since: Date, until: Date) async throws -> ReplyStatistics {
+    static func stats(_ services: ConsoleServices, policy: AccessPolicy, since: Int64, until: Int64) async throws -> ReplyStatistics {
         try await ReplyTimeoutTracker(store: services.store, channels: []).recomputeDirty()
-        let range = (Int64(since.timeIntervalSince1970 * 1000), Int64(until.timeIntervalSince1970 * 1000))
+        let range = (since, until)
         guard range.0 < range.1 else { throw HTTPError(.badRequest, message: "since must be before until") }
         let waits = try await services.store.waits(since: range.0, until: range.1).filter { policy.covers(employee: $0.employee) }
         let overdue = Set(try await services.store.overdueWaits(allHours: false).map(\.customerMsgid))

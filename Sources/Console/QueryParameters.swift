@@ -1,31 +1,58 @@
+import ArchiveModel
 import Foundation
 import Hummingbird
 
-/// Typed reads of query parameters that answer 400 with the parameter's name when one is malformed.
-struct QueryParameters {
+/// Typed reads of query parameters that answer 400 with the parameter's name and the accepted range when one
+/// is malformed: the one place untrusted numbers and times enter the console, so none reaches arithmetic
+/// unchecked.
+public struct QueryParameters {
     let parameters: Parameters
 
     init(_ request: Request) { parameters = request.uri.queryParameters }
 
+    /// Every query parameter a console route reads. Reading another fails an assertion in debug builds, so the
+    /// extreme-value test, which sends each of these to every route, cannot miss one.
+    public static let names: Set<String> = [
+        "action", "actor", "all_hours", "before", "category", "conversation", "customer", "department", "done", "employee", "ext",
+        "has_media", "inline", "limit", "msg", "msgid", "next", "offset", "order", "page", "party", "period", "q", "recalled",
+        "reviewed", "room", "since", "status", "to", "type", "until",
+    ]
+
+    /// The longest value a parameter may have: nothing a person types is longer, and search terms are bounded here.
+    public static let maximumLength = 1024
+
     func string(_ name: String) -> String? {
-        parameters[name[...]].map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        assert(Self.names.contains(name), "declare the query parameter \(name) in QueryParameters.names")
+        return parameters[name[...]].map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A text parameter no longer than ``maximumLength``.
+    func text(_ name: String) throws -> String? {
+        guard let value = string(name) else { return nil }
+        guard value.utf8.count <= Self.maximumLength else {
+            throw HTTPError(.badRequest, message: "\(name) must be at most \(Self.maximumLength) bytes long")
+        }
+        return value
     }
 
     func strings(_ name: String) -> [String] {
-        parameters.getAll(name).flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        assert(Self.names.contains(name), "declare the query parameter \(name) in QueryParameters.names")
+        return parameters.getAll(name).flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
     }
 
     func int(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = string(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw HTTPError(.badRequest, message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+            throw HTTPError(.badRequest, message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(TimeInput.quoted(text))")
         }
         return number
     }
 
     func int64(_ name: String) throws -> Int64? {
         guard let text = string(name) else { return nil }
-        guard let number = Int64(text) else { throw HTTPError(.badRequest, message: "\(name) must be a whole number, not \(text)") }
+        guard let number = Int64(text) else {
+            throw HTTPError(.badRequest, message: "\(name) must be a whole number from \(Int64.min) to \(Int64.max), not \(TimeInput.quoted(text))")
+        }
         return number
     }
 
@@ -34,25 +61,24 @@ struct QueryParameters {
         switch text.lowercased() {
         case "1", "true", "yes": return true
         case "0", "false", "no": return false
-        default: throw HTTPError(.badRequest, message: "\(name) must be true or false, not \(text)")
+        default: throw HTTPError(.badRequest, message: "\(name) must be true or false, not \(TimeInput.quoted(text))")
         }
     }
 
-    /// `2026-11-27`, `2026-11-27T10:00:00Z` / `+08:00`, or milliseconds since 1970.
-    func date(_ name: String) throws -> Date? {
+    /// A time as milliseconds since 1970, within ``TimeInput``'s range: `2026-11-27` (Beijing midnight),
+    /// `2026-11-27T10:00:00+08:00`, or milliseconds.
+    func time(_ name: String) throws -> Int64? {
         guard let text = string(name) else { return nil }
-        if let date = Self.parseDate(text) { return date }
-        throw HTTPError(.badRequest, message: "\(name) must be a date (2026-11-27), a time (2026-11-27T10:00:00+08:00) or milliseconds, not \(text)")
+        do {
+            return try TimeInput.milliseconds(text)
+        } catch {
+            throw HTTPError(.badRequest, message: "\(name) must be \(TimeInput.accepted), not \(TimeInput.quoted(text))")
+        }
     }
 
-    static func parseDate(_ text: String) -> Date? {
-        if let milliseconds = Int64(text) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        let day = DateFormatter()
-        day.locale = Locale(identifier: "en_US_POSIX")
-        day.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        day.dateFormat = "yyyy-MM-dd"
-        return day.date(from: text)
+    /// ``time(_:)`` as a date.
+    func date(_ name: String) throws -> Date? {
+        try time(name).map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 }
 

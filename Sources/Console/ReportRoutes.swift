@@ -1,8 +1,10 @@
+import ArchiveModel
 import Foundation
 import Hummingbird
 import Ingest
 import Insights
 import Storage
+import TextKit
 
 /// Reports: `GET /api/v1/reports` (JSON), `GET /api/v1/reports/{table}.csv`, and the dashboard page with
 /// server-rendered SVG charts. Readers see the employees in their scope.
@@ -23,7 +25,9 @@ enum ReportRoutes {
                 throw HTTPError(.notFound, message: "tables: \(ReportCSV.tables.map { $0 + ".csv" }.joined(separator: ", "))")
             }
             let table = String(name.dropLast(4))
-            let csv = ReportCSV.table(table, try await report(request, services: services, policy: policy))
+            let text = ReportCSV.table(table, try await report(request, services: services, policy: policy))
+            // Names and conversation ids can carry a customer's number; a CSV leaves the console, so it is masked whole.
+            let csv = policy.masksPII ? PIIMasker.mask(text) : text
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"chatledger-\(table).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
@@ -67,18 +71,39 @@ enum ReportRoutes {
         })
     }
 
+    /// The report as a reader without unmask may see it: every name and conversation id masked (a customer group is
+    /// often named after the customer and their number), for the JSON, the dashboard and the CSV alike.
+    static func masked(_ report: InsightReport) -> InsightReport {
+        var report = report
+        func ranked(_ rows: [InsightReport.Ranked]) -> [InsightReport.Ranked] {
+            rows.map { var row = $0; row.name = PIIMasker.mask(row.name); row.key = PIIMasker.mask(row.key); return row }
+        }
+        func named(_ rows: [InsightReport.Named]) -> [InsightReport.Named] {
+            rows.map { var row = $0; row.name = PIIMasker.mask(row.name); row.key = PIIMasker.mask(row.key); return row }
+        }
+        report.violations.byEmployee = ranked(report.violations.byEmployee)
+        report.violations.byDepartment = ranked(report.violations.byDepartment)
+        report.quality = report.quality.map { var row = $0; row.name = PIIMasker.mask(row.name); return row }
+        report.sentiment.mostNegative = report.sentiment.mostNegative.map { var row = $0; row.conversation = PIIMasker.mask(row.conversation); return row }
+        report.volume.byEmployee = named(report.volume.byEmployee)
+        report.volume.byGroup = named(report.volume.byGroup)
+        return report
+    }
+
     /// The report for `since`/`until` (default: the last 30 days) and `department`, limited to the reader's scope.
     static func report(_ request: Request, services: ConsoleServices, policy: AccessPolicy) async throws -> InsightReport {
         let query = QueryParameters(request)
-        let until = try query.date("until") ?? Date()
-        let since = try query.date("since") ?? until.addingTimeInterval(-30 * 86_400)
+        // Both within TimeInput's range, so the default span cannot overflow.
+        let until = try query.time("until") ?? WeComTime(date: Date()).milliseconds
+        let since = try query.time("since") ?? max(TimeInput.earliest, until - 30 * 86_400_000)
         guard since < until else { throw HTTPError(.badRequest, message: "since must be before until") }
         var scope = policy.visibleStaff
         if !policy.hiddenStaff.isEmpty {
             scope = (scope ?? policy.employees).subtracting(policy.hiddenStaff)
         }
-        return try await InsightReport.build(store: services.store, since: Int64(since.timeIntervalSince1970 * 1000),
-                                             until: Int64(until.timeIntervalSince1970 * 1000), department: try query.int64("department"),
+        let report = try await InsightReport.build(store: services.store, since: since,
+                                             until: until, department: try query.int64("department"),
                                              employees: scope)
+        return policy.masksPII ? masked(report) : report
     }
 }

@@ -7,7 +7,8 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case auditor
     /// Content and statistics of their own departments.
     case manager
-    /// Quality review: reads the conversations it samples in scope.
+    /// Quality review: reads only the conversations of the samples it scores, in scope (through
+    /// ``AccessPolicy/Purpose/review(conversation:employee:)``), never the archive at large.
     case qa
     /// Statistics only.
     case viewer
@@ -17,7 +18,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         case .admin: [.administer, .viewAudit, .viewStatistics]
         case .auditor: [.readContent, .workAlerts, .viewAudit, .viewStatistics, .exportEvidence]
         case .manager: [.readContent, .workAlerts, .viewStatistics]
-        case .qa: [.readContent, .reviewQuality, .viewStatistics]
+        case .qa: [.reviewQuality, .viewStatistics]
         case .viewer: [.viewStatistics]
         }
     }

@@ -4,24 +4,36 @@ import Foundation
 import Storage
 import WeCom
 
-/// Downloads pending attachments chunk by chunk into the blob store, checking md5 when WeCom sends one.
+/// Downloads due attachments chunk by chunk into the blob store, checking md5 when WeCom sends one.
 ///
-/// A failure marks the attachment for a later retry; media past WeCom's retention (10010) is marked gone.
+/// A failure is recorded with ``retry``: the store schedules the next attempt with exponential backoff (capped at an
+/// hour) for as long as WeCom may still serve the file, then gives it up with a reason. Media past WeCom's retention
+/// (10010) is given up at once. The chunk loop is bounded: by the size the message announced (plus a margin), by
+/// ``maximumBytes``, and by refusing an index buffer it has already asked for.
 public struct MediaFetcher: Sendable {
     public var source: any MediaSource
     public var store: any ArchiveStore
     public var blobs: any BlobStore
-    /// Refuse attachments larger than this (a defence against a runaway chunk loop).
+    /// Refuse attachments larger than this, whatever their message announced (a defence against a runaway chunk loop).
     public var maximumBytes: Int
+    /// How failures are retried; the store applies it with its clock.
+    public var retry: MediaRetryPolicy
 
-    public init(source: any MediaSource, store: any ArchiveStore, blobs: any BlobStore, maximumBytes: Int = 2 << 30) {
+    /// Bytes an attachment may exceed its announced size by before the download is abandoned, for a size WeCom got
+    /// slightly wrong: two chunks (1 MiB), or the announced size itself when that is larger. Still far below what a
+    /// looping chunk sequence would collect (up to ``maximumBytes``).
+    public static func announcedSizeMargin(_ announced: Int) -> Int { max(2 * MediaChunk.size, announced) }
+
+    public init(source: any MediaSource, store: any ArchiveStore, blobs: any BlobStore, maximumBytes: Int = 2 << 30,
+                retry: MediaRetryPolicy = .wecom) {
         self.source = source
         self.store = store
         self.blobs = blobs
         self.maximumBytes = maximumBytes
+        self.retry = retry
     }
 
-    /// Fetches up to `limit` pending attachments. - Returns: (stored, failed).
+    /// Fetches up to `limit` attachments whose attempt is due. - Returns: (stored, failed).
     public func fetchPending(limit: Int = 500) async throws -> (stored: Int, failed: Int) {
         var stored = 0
         var failed = 0
@@ -33,24 +45,44 @@ public struct MediaFetcher: Sendable {
         return (stored, failed)
     }
 
+    /// The most bytes `reference` may take: its announced size plus ``announcedSizeMargin(_:)`` when it announced one
+    /// (0 counts as unknown), and never more than ``maximumBytes``.
+    func byteLimit(for reference: MediaReference) -> Int {
+        guard let announced = reference.size, announced > 0, announced < Int64(maximumBytes) else { return maximumBytes }
+        let size = Int(announced)
+        return min(maximumBytes, size + Self.announcedSizeMargin(size))
+    }
+
     func fetch(_ pending: PendingMedia) async -> MediaOutcome {
         let reference = pending.reference
+        let retry = self.retry
         func failure(_ status: MediaOutcome.Status, _ error: String) -> MediaOutcome {
             MediaOutcome(messageID: pending.messageID, sdkFileID: reference.sdkFileID, status: status, sha256: nil,
-                         size: nil, error: error)
+                         size: nil, error: error, retry: retry)
         }
+        let limit = byteLimit(for: reference)
         var bytes: [UInt8] = []
         var indexBuffer = ""
+        // Every index buffer asked for so far: one that comes back again means the chunk sequence loops.
+        var requested: Set<String> = [indexBuffer]
         do {
             while true {
                 let chunk = try await source.mediaChunk(sdkFileID: reference.sdkFileID, indexBuffer: indexBuffer)
+                guard chunk.data.count <= limit - bytes.count else {
+                    if limit == maximumBytes { return failure(.gone, "larger than \(maximumBytes) bytes") }
+                    // WeCom sends what the message announced; far more is a looping or confused download. Tried again later.
+                    return failure(.failed, "GetMediaData sent more than \(limit) bytes for an announced \(reference.size ?? 0)")
+                }
                 bytes += chunk.data
-                guard bytes.count <= maximumBytes else { return failure(.gone, "larger than \(maximumBytes) bytes") }
                 if chunk.isFinished { break }
-                guard !chunk.data.isEmpty, chunk.nextIndexBuffer != indexBuffer else {
-                    return failure(.failed, "GetMediaData made no progress at \(indexBuffer)")
+                guard !chunk.data.isEmpty else {
+                    return failure(.failed, "GetMediaData made no progress at \(indexBuffer.prefix(80)) after \(bytes.count) bytes")
+                }
+                guard !requested.contains(chunk.nextIndexBuffer) else {
+                    return failure(.failed, "GetMediaData index buffer \(chunk.nextIndexBuffer.prefix(80)) came back after \(bytes.count) bytes (a loop)")
                 }
                 indexBuffer = chunk.nextIndexBuffer
+                requested.insert(indexBuffer)
             }
         } catch {
             return failure(error.sdkCode == 10010 ? .gone : .failed, error.description)
@@ -63,9 +95,10 @@ public struct MediaFetcher: Sendable {
         do {
             let sha = try await blobs.put(bytes)
             return MediaOutcome(messageID: pending.messageID, sdkFileID: reference.sdkFileID, status: .stored,
-                                sha256: sha, size: Int64(bytes.count), error: nil)
+                                sha256: sha, size: Int64(bytes.count), error: nil, retry: retry)
         } catch {
-            return failure(.failed, "blob store: \(error)")
+            return MediaOutcome(messageID: pending.messageID, sdkFileID: reference.sdkFileID, status: .failed, sha256: nil, size: nil,
+                                error: "blob store: \(error)", retry: retry, local: true)
         }
     }
 }

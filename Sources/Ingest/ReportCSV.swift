@@ -40,11 +40,45 @@ public enum ReportCSV {
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet does not run it as a formula.
+    /// RFC 4180 quoting; a cell a spreadsheet could run as a formula is neutralised with a leading `'`.
+    ///
+    /// That is a cell starting with `=`, `+`, `-` or `@` (or their full-width forms, which some spreadsheets read the
+    /// same), or with a tab, carriage return or line feed, which spreadsheets skip before looking for a formula (OWASP's
+    /// CSV injection list). A plain number such as `-12.5` stays as it is.
     public static func field(_ value: String) -> String {
         var text = value
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        if let first = text.unicodeScalars.first, formulaStarts.contains(first), !isPlainNumber(text) { text = "'" + text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// First characters that make a spreadsheet read a cell as a formula (or skip ahead to one).
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\n", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
+
+    /// A decimal number as the reports write them (`-12`, `+3.5`, `1e-3`), which no spreadsheet runs; unlike
+    /// `Double.init`, it refuses `-inf`, `-nan` and hexadecimal forms.
+    static func isPlainNumber(_ text: String) -> Bool {
+        var scalars = text.unicodeScalars[...]
+        func digits() -> Int {
+            var count = 0
+            while let scalar = scalars.first, ("0"..."9").contains(scalar) {
+                scalars.removeFirst()
+                count += 1
+            }
+            return count
+        }
+        if let sign = scalars.first, sign == "+" || sign == "-" { scalars.removeFirst() }
+        var mantissa = digits()
+        if scalars.first == "." {
+            scalars.removeFirst()
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if let e = scalars.first, e == "e" || e == "E" {
+            scalars.removeFirst()
+            if let sign = scalars.first, sign == "+" || sign == "-" { scalars.removeFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return scalars.isEmpty
     }
 }

@@ -20,9 +20,9 @@ public struct TimestampAuthority: Sendable {
         do {
             (status, body) = try await transport.send(method: "POST", url: url, body: request, contentType: "application/timestamp-query")
         } catch {
-            throw LedgerError("the time-stamp authority at \(url) is unreachable: \(error)")
+            throw LedgerError("the time-stamp authority at \(SecretRedaction.redact(url)) is unreachable: \(SecretRedaction.redact("\(error)"))")
         }
-        guard status == 200 else { throw LedgerError("the time-stamp authority at \(url) answered HTTP \(status)") }
+        guard status == 200 else { throw LedgerError("the time-stamp authority at \(SecretRedaction.redact(url)) answered HTTP \(status)") }
         return try TimestampProtocol.token(fromResponse: body)
     }
 }

@@ -96,7 +96,15 @@ extension ArchiveMigration {
                     \(row["within"] as Int64), \(row["working_ms"] as Int64), \(row["firsts"] as Int64), \(row["first_working_ms"] as Int64))
             """
         }
-        for table in ["console_user", "console_api_token", "qa_sample", "qa_score"] {
+        counts["access_change"] = try await copyRows("SELECT * FROM access_change ORDER BY id", connection) { row in
+            """
+            INSERT INTO access_change (id, kind, target, requested_by, payload, status, decided_by, decided_at, created_at, note)
+            VALUES (\(row["id"] as Int64), \(row["kind"] as String), \(row["target"] as String), \(row["requested_by"] as String),
+                    \(row["payload"] as String), \(row["status"] as String), \(row["decided_by"] as String?), \(row["decided_at"] as Int64?),
+                    \(row["created_at"] as Int64), \(row["note"] as String?))
+            """
+        }
+        for table in ["console_user", "console_api_token", "qa_sample", "qa_score", "access_change"] {
             try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT setval(pg_get_serial_sequence('\(table)', 'id'), coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)
                 """), logger: logger)

@@ -61,7 +61,7 @@ extension PostgresArchiveStore: ConsoleAccountStore {
         }
         return try await transaction { connection in
             guard let user = try await user(where: "u.username", username, connection) else {
-                throw StorageError("no user named \(username); `chatledger user list` shows them")
+                throw StorageError("no user named \(username); `chatledger user list` shows them", notFound: true)
             }
             // One statement whatever changes: a NULL parameter leaves its column as it is.
             try await connection.query("""
@@ -107,12 +107,47 @@ extension PostgresArchiveStore: ConsoleAccountStore {
         }
     }
 
+    /// Counts a sign-in attempt before its password is checked; refuses a locked account. The row lock taken first orders
+    /// attempts from every `serve` process, so at most `threshold` are reserved per window across all of them.
+    public func reserveLoginAttempt(of username: String, threshold: Int, lockFor: Int64) async throws -> LoginAttempt {
+        let now = clock().milliseconds
+        let windowFloor = now - lockFor
+        return try await transaction { connection in
+            guard let lockedUntil = try await connection.scalar("""
+                SELECT locked_until FROM console_user WHERE username = \(username) FOR UPDATE
+                """, Int64?.self, logger: logger) else { return .unknownUser }
+            if let lockedUntil, lockedUntil > now { return .locked(until: lockedUntil) }
+            let user = try await connection.row("""
+                UPDATE console_user u SET
+                    failed_logins = CASE WHEN u.login_window_start IS NULL OR u.login_window_start <= \(windowFloor) THEN 1
+                                         ELSE u.failed_logins + 1 END,
+                    login_window_start = CASE WHEN u.login_window_start IS NULL OR u.login_window_start <= \(windowFloor) THEN \(now)
+                                              ELSE u.login_window_start END,
+                    locked_until = CASE WHEN (CASE WHEN u.login_window_start IS NULL OR u.login_window_start <= \(windowFloor) THEN 1
+                                                   ELSE u.failed_logins + 1 END) >= \(threshold) THEN \(now + lockFor) ELSE NULL END
+                WHERE u.username = \(username)
+                RETURNING \(unescaped: Self.userColumns)
+                """, logger: logger) { try Self.consoleUser($0) }
+            return user.map(LoginAttempt.reserved) ?? .unknownUser
+        }
+    }
+
+    public func acceptTOTPStep(_ step: Int64, of username: String) async throws -> Bool {
+        try await connection { connection in
+            try await connection.scalar("""
+                UPDATE console_user SET totp_last_step = \(step)
+                WHERE username = \(username) AND (totp_last_step IS NULL OR totp_last_step < \(step)) RETURNING id
+                """, Int64.self, logger: logger) != nil
+        }
+    }
+
     public func openSession(for username: String, tokenHash: String, csrf: String, lifetime: Int64) async throws {
         let now = clock().milliseconds
         try await transaction { connection in
             guard let id = try await connection.scalar("""
-                UPDATE console_user SET failed_logins = 0, locked_until = NULL WHERE username = \(username) RETURNING id
-                """, Int64.self, logger: logger) else { throw StorageError("no user named \(username)") }
+                UPDATE console_user SET failed_logins = 0, locked_until = NULL, login_window_start = NULL WHERE username = \(username)
+                RETURNING id
+                """, Int64.self, logger: logger) else { throw StorageError("no user named \(username)", notFound: true) }
             try await connection.query("DELETE FROM console_session WHERE expires_at < \(now)", logger: logger)
             try await connection.query("""
                 INSERT INTO console_session (token_hash, user_id, csrf, created_at, expires_at)
@@ -146,7 +181,7 @@ extension PostgresArchiveStore: ConsoleAccountStore {
             guard let id = try await connection.scalar("""
                 INSERT INTO console_api_token (user_id, name, token_hash, created_at)
                 SELECT id, \(name), \(tokenHash), \(now) FROM console_user WHERE username = \(username) RETURNING id
-                """, Int64.self, logger: logger) else { throw StorageError("no user named \(username)") }
+                """, Int64.self, logger: logger) else { throw StorageError("no user named \(username)", notFound: true) }
             return ConsoleAPIToken(id: id, username: username, name: name, createdAt: now, revokedAt: nil)
         }
     }

@@ -147,12 +147,16 @@ extension PostgresArchiveStore {
 
     // MARK: - media
 
+    /// Attachments waiting for a fetch whose attempt is due now (never tried, or their backoff has run out), fewest
+    /// attempts first. A failed attachment is never dropped for its number of attempts: ``MediaRetryPolicy`` decides.
     public func pendingMedia(limit: Int) async throws -> [PendingMedia] {
-        try await connection { connection in
+        let now = clock().milliseconds
+        return try await connection { connection in
             var pending: [PendingMedia] = []
             for try await (msgid, fileID, md5, size, attempts) in try await connection.query("""
                 SELECT msgid, sdkfileid, md5, expected_size, attempts FROM message_media
-                WHERE status IN ('pending', 'failed') AND attempts < 5 ORDER BY attempts, id LIMIT \(Int64(limit))
+                WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))
+                ORDER BY attempts, id LIMIT \(Int64(limit))
                 """, logger: logger).decode((String, String, String?, Int64?, Int32).self) {
                 pending.append(PendingMedia(messageID: MessageID(msgid), reference: MediaReference(sdkFileID: fileID, md5: md5, size: size),
                                             attempts: Int(attempts)))
@@ -161,13 +165,22 @@ extension PostgresArchiveStore {
         }
     }
 
+    /// Records an attempt: a stored blob joins the ledger; a failure is rescheduled or given up as the outcome's
+    /// ``MediaOutcome/retry`` policy says, by this store's clock and the message's `msgtime`.
     public func recordMedia(_ outcome: MediaOutcome) async throws {
-        let now = clock().milliseconds
+        let now = clock()
         try await transaction { connection in
+            let current = try await connection.query("""
+                SELECT mm.attempts, k.msgtime FROM message_media mm LEFT JOIN message_key k ON k.msgid = mm.msgid
+                WHERE mm.msgid = \(outcome.messageID.rawValue) AND mm.sdkfileid = \(outcome.sdkFileID) FOR UPDATE OF mm
+                """, logger: logger).decode((Int32, Int64?).self).first { _ in true }
+            guard let (attempts, msgtime) = current else { return }
+            let update = outcome.retry.update(for: outcome, attempts: Int(attempts) + 1,
+                                              messageTime: msgtime.map(WeComTime.init(milliseconds:)), now: now)
             var leafIndex: Int64?
-            if outcome.status == .stored, let sha = outcome.sha256, let digest = MerkleHash(hex: sha) {
+            if update.status == .stored, let sha = outcome.sha256, let digest = MerkleHash(hex: sha) {
                 try await connection.query("""
-                    INSERT INTO media (sha256, size, stored_at) VALUES (\(sha), \(outcome.size ?? 0), \(now)) ON CONFLICT DO NOTHING
+                    INSERT INTO media (sha256, size, stored_at) VALUES (\(sha), \(outcome.size ?? 0), \(now.milliseconds)) ON CONFLICT DO NOTHING
                     """, logger: logger)
                 // The attachment joins the ledger in the same transaction that records it.
                 var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
@@ -178,10 +191,61 @@ extension PostgresArchiveStore {
                 try await ledger.flush(connection, logger: logger)
             }
             try await connection.query("""
-                UPDATE message_media SET status = \(outcome.status.rawValue), sha256 = \(outcome.sha256), error = \(outcome.error),
-                                         attempts = attempts + 1, leaf_index = \(leafIndex)
+                UPDATE message_media SET status = \(update.status.rawValue), sha256 = \(outcome.sha256), error = \(update.error),
+                                         attempts = attempts + 1, leaf_index = \(leafIndex), next_attempt_at = \(update.nextAttemptAt?.milliseconds)
                 WHERE msgid = \(outcome.messageID.rawValue) AND sdkfileid = \(outcome.sdkFileID)
                 """, logger: logger)
+        }
+    }
+
+    public func mediaBacklog() async throws -> MediaBacklog {
+        let now = clock().milliseconds
+        return try await connection { connection in
+            let row = try await connection.query("""
+                SELECT count(*) FILTER (WHERE status IN ('pending', 'failed')),
+                       count(*) FILTER (WHERE status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))),
+                       count(*) FILTER (WHERE status = 'failed'),
+                       count(*) FILTER (WHERE status = 'gone'),
+                       count(*) FILTER (WHERE status = 'stored'),
+                       min(next_attempt_at) FILTER (WHERE status IN ('pending', 'failed') AND next_attempt_at > \(now))
+                FROM message_media
+                """, logger: logger).decode((Int64, Int64, Int64, Int64, Int64, Int64?).self).first { _ in true }
+            guard let (pending, due, retrying, failed, stored, next) = row else {
+                return MediaBacklog(pending: 0, due: 0, retrying: 0, failed: 0, stored: 0, nextAttemptAt: nil)
+            }
+            return MediaBacklog(pending: Int(pending), due: Int(due), retrying: Int(retrying), failed: Int(failed), stored: Int(stored),
+                                nextAttemptAt: next.map(WeComTime.init(milliseconds:)))
+        }
+    }
+
+    public func unstoredMedia(limit: Int) async throws -> [MediaEntry] {
+        try await connection { connection in
+            var entries: [MediaEntry] = []
+            for try await (msgid, fileID, status, attempts, next, error) in try await connection.query("""
+                SELECT msgid, sdkfileid, status, attempts, next_attempt_at, error FROM message_media
+                WHERE status <> 'stored'
+                ORDER BY CASE status WHEN 'gone' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, id LIMIT \(Int64(limit))
+                """, logger: logger).decode((String, String, String, Int32, Int64?, String?).self) {
+                guard let state = MediaEntry.state(ofStatus: status) else { continue }
+                entries.append(MediaEntry(messageID: MessageID(msgid), sdkFileID: fileID, state: state, attempts: Int(attempts),
+                                          nextAttemptAt: next.map(WeComTime.init(milliseconds:)), error: error))
+            }
+            return entries
+        }
+    }
+
+    public func retryMedia(includingFailed: Bool) async throws -> Int {
+        try await transaction { connection in
+            let count = try await connection.query("""
+                WITH retried AS (
+                    UPDATE message_media SET next_attempt_at = NULL,
+                                             status = CASE WHEN status = 'gone' THEN 'pending' ELSE status END
+                    WHERE status IN ('pending', 'failed') OR (\(includingFailed) AND status = 'gone')
+                    RETURNING 1
+                )
+                SELECT count(*) FROM retried
+                """, logger: logger).decode(Int64.self).first { _ in true }
+            return Int(count ?? 0)
         }
     }
 

@@ -12,7 +12,13 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     public var username: String
     public var password: String?
     public var database: String
-    /// `disable`, `prefer` (default) or `require`, as libpq spells them.
+    /// The TLS mode in force: `disable`, `prefer` or `require`, as libpq spells them (`verify-full` is read as `require`,
+    /// which verifies the certificate and host name).
+    ///
+    /// Without `sslmode` in the URL, a server on this machine (`localhost`, `127.0.0.0/8`, `::1`, a Unix socket folder)
+    /// is reached with `prefer` and any other with `require`: the password and the archive's rows never cross a network
+    /// in clear, and a man in the middle cannot downgrade the connection. A remote server is reached without TLS only
+    /// when the URL says `sslmode=disable`; `prefer` for a remote server is raised to `require` for the same reason.
     public var sslMode: String
 
     public init(url text: String) throws {
@@ -26,10 +32,30 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         password = components.password.flatMap { $0.removingPercentEncoding }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? username : path
-        sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        guard ["disable", "prefer", "require"].contains(sslMode) else {
-            throw StorageError("sslmode=\(sslMode) is not supported; use disable, prefer or require")
+        let requested = components.queryItems?.first { $0.name == "sslmode" }?.value
+        sslMode = try Self.effectiveSSLMode(requested, host: host)
+    }
+
+    /// The mode `requested` in the URL amounts to for `host`: TLS is required off this machine unless disabled explicitly.
+    /// - Throws: ``StorageError`` for a mode that is not supported.
+    static func effectiveSSLMode(_ requested: String?, host: String) throws -> String {
+        switch requested {
+        case "disable"?: return "disable"
+        case "require"?, "verify-full"?: return "require"
+        case nil, "prefer"?: return isLocal(host) ? "prefer" : "require"
+        case let other?: throw StorageError("sslmode=\(other) is not supported; use disable, prefer, require or verify-full")
         }
+    }
+
+    /// Whether `host` is this machine: a loopback name or address, or a Unix socket folder.
+    static func isLocal(_ host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        if name.hasPrefix("/") || name.hasPrefix("%2f") { return true }
+        if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        if name.hasPrefix("::ffff:") { name = String(name.dropFirst(7)) }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// The URL without its password, for logs and reports.

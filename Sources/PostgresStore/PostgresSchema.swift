@@ -230,6 +230,38 @@ enum PostgresSchema {
             CREATE INDEX conversation_room ON conversation (roomid);
             CREATE INDEX room_members ON room USING gin (members);
             """),
+        Migration(name: "v4-media-backoff", sql: """
+            -- When a failed attachment is due again (ms; NULL = now): retries back off instead of running out of attempts.
+            -- Rows that used up the old five attempts are due at once and get one more try.
+            ALTER TABLE message_media ADD COLUMN next_attempt_at bigint;
+            CREATE INDEX message_media_due ON message_media (next_attempt_at) WHERE status IN ('pending', 'failed');
+            """),
+        Migration(name: "v5-login-guard", sql: """
+            -- Sign-in attempts are counted before their password is checked, within a window that starts at the first attempt
+            -- (ms); and the last TOTP time step used (Unix time / 30 s), so a code is accepted once.
+            ALTER TABLE console_user ADD COLUMN login_window_start bigint;
+            ALTER TABLE console_user ADD COLUMN totp_last_step bigint;
+            """),
+        Migration(name: "v6-access-changes", sql: """
+            -- Four-eyes: a change that widens someone's access to content waits here until a second administrator approves it.
+            -- The payload is JSON text, as on SQLite (roles, departments, unmask, re-enabling, a new password's bcrypt hash —
+            -- never the password — or a protected employee's viewers). A pending row older than 7 days reads as expired.
+            CREATE TABLE access_change (
+                id bigserial PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('user', 'protected-staff')),
+                target text NOT NULL,
+                requested_by text NOT NULL,
+                payload text NOT NULL,
+                status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'refused', 'expired', 'cancelled')),
+                decided_by text,
+                decided_at bigint,
+                created_at bigint NOT NULL,
+                note text,
+                CHECK (decided_by IS NULL OR decided_by <> requested_by OR status = 'cancelled'),
+                CHECK ((status = 'pending') = (decided_at IS NULL))
+            );
+            CREATE INDEX access_change_status ON access_change (status, id);
+            """),
     ]
 
     /// Serializes schema changes between processes starting together.

@@ -62,22 +62,3 @@ enum LookAlikes {
         }
     }
 }
-
-/// Chinese and circled numerals as ASCII digits.
-enum ChineseNumerals {
-    static func digit(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
-        switch scalar.value {
-        case 0x3007, 0x96F6, 0x6D1E: /* 〇零洞 */ "0"
-        case 0x4E00, 0x58F9, 0x5E7A: /* 一壹幺 */ "1"
-        case 0x4E8C, 0x8D30, 0x4E24: /* 二贰两 */ "2"
-        case 0x4E09, 0x53C1: /* 三叁 */ "3"
-        case 0x56DB, 0x8086: /* 四肆 */ "4"
-        case 0x4E94, 0x4F0D: /* 五伍 */ "5"
-        case 0x516D, 0x9646: /* 六陆 */ "6"
-        case 0x4E03, 0x67D2, 0x62D0: /* 七柒拐 */ "7"
-        case 0x516B, 0x634C: /* 八捌 */ "8"
-        case 0x4E5D, 0x7396: /* 九玖 */ "9"
-        default: nil
-        }
-    }
-}

@@ -3,7 +3,7 @@ import TextKit
 /// Numbers and ids that lexicons cannot express: phones, WeChat and QQ ids, ID and bank cards.
 ///
 /// Digits are read through evasions: full-width, 一/壹/① numerals, and separators between digit groups
-/// (138 1234 5678, 138-1234-5678, 1３8*1234*5678).
+/// (138 1234 5678, 138-1234-5678, 1３8*1234*5678), as ``NumberReader`` reads them.
 enum PatternScanner {
     static let wechatCues = ["微信", "微信号", "vx", "wx", "v信", "weixin", "wechat", "加我", "威信"]
     static let qqCues = ["qq", "扣扣", "企鹅", "q号"]
@@ -27,20 +27,8 @@ enum PatternScanner {
         var qq: Bool
     }
 
-    /// Whether `text` holds anything a number pattern could match (most messages hold no digits at all).
-    /// Whether a number pattern could match: an ASCII digit, or two numerals side by side (a lone 一 in 一下
-    /// is not a number, and Chinese numerals count only beside another).
-    /// - Parameter scalars: the compact view (which keeps every digit and numeral, noise removed).
-    static func mayHoldNumbers(_ scalars: [Unicode.Scalar]) -> Bool {
-        var previousNumeral = false
-        for scalar in scalars {
-            if ("0"..."9").contains(scalar) { return true }
-            let numeral = ChineseNumerals.digit(scalar) != nil
-            if numeral && previousNumeral { return true }
-            previousNumeral = numeral
-        }
-        return false
-    }
+    /// Whether a number pattern could match (the shared reader's test; see ``NumberReader/mayHoldNumbers(_:)``).
+    static func mayHoldNumbers(_ scalars: [Unicode.Scalar]) -> Bool { NumberReader.mayHoldNumbers(scalars) }
 
     /// - Parameter runs: ``digitRuns(_:)`` of the text, read once for every pattern rule.
     static func find(_ kind: PatternRule.Kind, runs: [DigitRun], view: MatchView, cues: [Cue]) -> [Span] {
@@ -60,50 +48,10 @@ enum PatternScanner {
         }
     }
 
-    /// Maximal runs of digits (after numeral folding), allowing single separators between digit groups.
+    /// Maximal runs of digits, read by the ``NumberReader`` PII masking shares, so whatever is flagged is also masked.
     static func digitRuns(_ normalized: TextNormalizer.Normalized) -> [DigitRun] {
-        var runs: [DigitRun] = []
-        var digits: [UInt8] = []
-        var start = -1
-        var end = -1
-        var gap = 0
-        func flush() {
-            if !digits.isEmpty { runs.append(DigitRun(digits: digits, span: Span(start: start, end: end))) }
-            digits.removeAll(keepingCapacity: true)
-            gap = 0
-        }
-        let scalars = normalized.scalars
-        func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) || ChineseNumerals.digit(scalar) != nil }
-        for index in scalars.indices {
-            let scalar = scalars[index]
-            let origin = normalized.origins[index]
-            // A Chinese numeral counts only beside another numeral (一三九…), so 李四 138… stays a name and a number.
-            var folded = scalar
-            if let digit = ChineseNumerals.digit(scalar),
-               (index > 0 && isDigit(scalars[index - 1])) || (index + 1 < scalars.count && isDigit(scalars[index + 1])) {
-                folded = digit
-            }
-            if ("0"..."9").contains(folded) {
-                if digits.isEmpty { start = origin }
-                digits.append(UInt8(folded.value))
-                end = origin + 1
-                gap = 0
-            } else if folded == "x" && digits.count == 17 {
-                digits.append(UInt8(ascii: "x"))
-                end = origin + 1
-                flush()
-            } else if !digits.isEmpty && gap < 3 && separators.contains(folded) {
-                gap += 1
-            } else {
-                flush()
-            }
-        }
-        flush()
-        return runs
+        NumberReader.runs(normalized).map { DigitRun(digits: $0.digits, span: Span(start: $0.start, end: $0.end)) }
     }
-
-    /// What may stand between digit groups of one number.
-    static let separators: Set<Unicode.Scalar> = [" ", "-", "*", ".", "_", "—", "－", "·", "+"]
 
     static func mobileNumbers(_ runs: [DigitRun]) -> [DigitRun] {
         runs.compactMap { run in

@@ -25,6 +25,9 @@ public struct SearchRequest: Sendable, Hashable {
     public var visibleStaff: Set<String>?
     /// Never messages sent or received by these (protected staff the reader is not named for).
     public var hiddenStaff: Set<String> = []
+    /// Mask phone, ID-card and bank-card numbers in snippets (a reader without unmask): the text is masked
+    /// before the snippet is cut and marked, so no highlight can spell out a masked digit.
+    public var maskPII = false
 
     public init() {}
 }

@@ -21,15 +21,54 @@ public struct SearchService: Sendable {
             throw SearchError("since must be before until")
         }
         let parsed = SearchQueryParser.parse(request.text)
+        if request.maskPII, let term = parsed.excluded.first(where: Self.touchesDigits) {
+            // Excluding by digits would tell, by what disappears, which digits a masked number holds.
+            throw SearchError("numbers are masked for you, so digits cannot be excluded (-\(term)); search for them instead")
+        }
         guard let query = try await plan(request, parsed: parsed) else {
             return SearchResult(total: 0, totalIsLowerBound: false, hits: [])
+        }
+        if request.maskPII, parsed.clauses.joined().contains(where: Self.touchesDigits) {
+            return try await searchMasked(query, parsed: parsed, request: request)
         }
         let page = try await store.search(query)
         let terms = parsed.highlightTerms
         let hits = page.messages.map { message in
-            SearchHit(message: Self.summary(message), snippet: Highlighter.snippet(message.searchableText, terms: terms))
+            let text = request.maskPII ? PIIMasker.mask(message.searchableText) : message.searchableText
+            return SearchHit(message: Self.summary(message), snippet: Highlighter.snippet(text, terms: terms))
         }
         return SearchResult(total: page.total, totalIsLowerBound: page.totalIsLowerBound, hits: hits)
+    }
+
+    /// How many index matches a masked reader's digit search reads to judge them on the masked text.
+    public static let maskedScanLimit = 2000
+
+    /// A search by digits for a reader whose numbers are masked: the index knows the clear digits, so which
+    /// messages match — and how many — would spell a masked number out a digit at a time (`1380`, `1381` …).
+    /// Matches are judged on the masked text instead, as that reader sees it; the total counts what they would
+    /// see (a lower bound when the index held more than ``maskedScanLimit`` candidates).
+    func searchMasked(_ query: MessageQuery, parsed: ParsedQuery, request: SearchRequest) async throws -> SearchResult {
+        var wide = query
+        wide.limit = Self.maskedScanLimit
+        wide.offset = 0
+        let page = try await store.search(wide)
+        let terms = parsed.highlightTerms
+        var visible: [SearchHit] = []
+        for message in page.messages {
+            let masked = PIIMasker.mask(message.searchableText)
+            guard parsed.clauses.allSatisfy({ clause in clause.contains { Highlighter.contains(masked, $0) } }) else { continue }
+            visible.append(SearchHit(message: Self.summary(message), snippet: Highlighter.snippet(masked, terms: terms)))
+        }
+        let truncated = page.totalIsLowerBound || page.total > page.messages.count
+        let hits = Array(visible.dropFirst(request.offset).prefix(request.limit))
+        return SearchResult(total: visible.count, totalIsLowerBound: truncated, hits: hits)
+    }
+
+    /// Whether a term holds a digit or a numeral, in any spelling masking reads.
+    static func touchesDigits(_ term: String) -> Bool {
+        TextNormalizer.normalize(term).scalars.contains {
+            ("0"..."9").contains($0) || NumberReader.numeral($0) != nil || NumberReader.decimal($0) != nil
+        }
     }
 
     /// The store query, or `nil` when a filter names nobody (nothing can match).

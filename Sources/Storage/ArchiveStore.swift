@@ -29,6 +29,16 @@ public protocol ArchiveStore: Sendable {
     /// Records the outcome of fetching one attachment.
     func recordMedia(_ outcome: MediaOutcome) async throws
 
+    /// How many attachments wait, are due, were given up or are stored, and when the next retry falls due.
+    func mediaBacklog() async throws -> MediaBacklog
+
+    /// Attachments not stored yet, given-up ones first, with their last error.
+    func unstoredMedia(limit: Int) async throws -> [MediaEntry]
+
+    /// Makes every waiting attachment due now and, with `includingFailed`, gives given-up ones another try.
+    /// - Returns: how many attachments are due now because of it.
+    func retryMedia(includingFailed: Bool) async throws -> Int
+
     /// Group ids seen in archived messages, for looking up their names and members.
     func roomIDs() async throws -> [String]
 

@@ -11,6 +11,7 @@ public struct ConsoleUser: Sendable, Hashable {
     /// Whether phone, ID-card and bank-card numbers are shown unmasked.
     public var mayUnmask: Bool
     public var disabled: Bool
+    /// Sign-in attempts counted in the current lockout window, each before its password was checked; a sign-in clears them.
     public var failedLogins: Int
     /// Milliseconds; logins are refused until then.
     public var lockedUntil: Int64?
@@ -36,6 +37,17 @@ public struct ConsoleUser: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+}
+
+/// What ``ConsoleAccountStore/reserveLoginAttempt(of:threshold:lockFor:)`` decided about one sign-in attempt.
+public enum LoginAttempt: Sendable, Hashable {
+    /// The attempt is counted (and the account locked if it reached the threshold): its password may now be checked,
+    /// once. The user is as it now stands, the attempt included in ``ConsoleUser/failedLogins``.
+    case reserved(ConsoleUser)
+    /// The account is locked until then (milliseconds): no password may be checked.
+    case locked(until: Int64)
+    /// No user has this name.
+    case unknownUser
 }
 
 /// What may change about a user; `nil` leaves a field as it is.

@@ -16,6 +16,18 @@ public protocol ConsoleAccountStore: Sendable {
     /// Counts a failed login; locks the account for `lockFor` milliseconds once `threshold` failures are reached.
     @discardableResult
     func recordFailedLogin(of username: String, threshold: Int, lockFor: Int64) async throws -> ConsoleUser?
+    /// Counts a sign-in attempt *before* its password is checked, so parallel attempts cannot overtake the lockout.
+    ///
+    /// Atomically: a locked account MUST be refused without counting. Otherwise the attempt MUST be counted — the first
+    /// one after the previous window ended (`lockFor` milliseconds after it began) starts a new window at 1 — and once
+    /// `threshold` attempts are counted in the window the account MUST be locked for `lockFor` milliseconds. However many
+    /// attempts run at once, at most `threshold` are ``LoginAttempt/reserved(_:)`` per window. A successful sign-in
+    /// (``openSession(for:tokenHash:csrf:lifetime:)``) clears the count.
+    func reserveLoginAttempt(of username: String, threshold: Int, lockFor: Int64) async throws -> LoginAttempt
+    /// Records that the user signed in with the TOTP code of time step `step` (Unix time / 30 s), only if it is newer than
+    /// every step recorded before: atomically, so a code is accepted once however many requests carry it.
+    /// - Returns: whether the step was newer (and is now recorded); `false` for a replayed code or an unknown user.
+    func acceptTOTPStep(_ step: Int64, of username: String) async throws -> Bool
     /// Opens a session after a successful login (which also clears the failure count).
     func openSession(for username: String, tokenHash: String, csrf: String, lifetime: Int64) async throws
     /// The live session with this token hash; `nil` when unknown, expired or its user is disabled.
@@ -127,10 +139,33 @@ public protocol ArchiveHousekeeping: Sendable {
     func dataKeyStatus() async throws -> [DataKeyStatus]
 }
 
+/// Changes that widen someone's access to content, held for a second administrator (four-eyes).
+///
+/// ``AccessChange/status`` is read as it stands at the store's clock: a pending change older than
+/// ``AccessChange/lifetime`` reads as expired, and can no longer be decided.
+public protocol AccessChangeStore: Sendable {
+    /// Queues a change as pending; nothing is applied until it is approved.
+    @discardableResult
+    func requestAccessChange(kind: AccessChange.Kind, target: String, requestedBy: String, payload: AccessChangePayload)
+        async throws -> AccessChange
+    /// Changes, newest first; with a status, only those in it.
+    func accessChanges(status: AccessChange.Status?, limit: Int) async throws -> [AccessChange]
+    func accessChange(id: Int64) async throws -> AccessChange?
+    /// Decides a pending change. Atomically: the change MUST still be pending and unexpired, and `decider` MUST be allowed
+    /// (``AccessChange/refusal(of:by:)``); approving MUST apply the payload (the user's fields, as
+    /// ``ConsoleAccountStore/updateUser(named:_:)`` does, or the protected employee's viewers, as
+    /// ``ConsoleAccountStore/setProtectedStaff(_:)`` does) in the same transaction that marks it approved.
+    /// - Returns: the change as decided.
+    /// - Throws: ``StorageError`` (``StorageError/notFound`` when there is no such change, or no such user to apply it to)
+    ///   when it is not pending, has expired (it is then marked expired), or `decider` may not take this decision.
+    @discardableResult
+    func decideAccessChange(id: Int64, _ decision: AccessChangeDecision, by decider: String, note: String?) async throws -> AccessChange
+}
+
 /// Everything the console and its background services need: the same on SQLite and PostgreSQL.
 public typealias ConsoleArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore & AlertOutbox
     & ConsoleAccountStore & AuditTrail & ConversationCatalog & AlertDesk & ReplyTimeoutStore & ReviewStore & InsightStore
-    & ArchiveHousekeeping
+    & ArchiveHousekeeping & AccessChangeStore
 
 extension ConversationCatalog {
     public func messages(inConversation id: String, limit: Int) async throws -> [StoredMessage] {

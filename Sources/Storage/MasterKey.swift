@@ -43,13 +43,13 @@ public struct MasterKey: Sendable {
     }
 }
 
-/// Secret files: written with mode 0600, read back whole.
+/// Secret files: created with mode 0600 (in a folder made 0700 when missing), read back whole.
 public enum KeyFile {
+    /// Writes a new key file; the key is never readable by others, not even for a moment, and an existing file is
+    /// never overwritten (two processes creating the same key at once cannot each keep a different one).
+    /// - Throws: ``StorageError`` when the file exists already or cannot be written.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw StorageError("cannot write the key file \(url.path)")
-        }
+        try PrivateFiles.writeNewFile(bytes, to: url)
     }
 
     public static func read(_ url: URL) throws -> [UInt8] {

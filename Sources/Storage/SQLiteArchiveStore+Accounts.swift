@@ -39,7 +39,7 @@ extension SQLiteArchiveStore {
         let sealer = self.sealer
         return try await pool.write { db in
             guard let user = try Self.user(db: db, sql: "SELECT * FROM console_user WHERE username = ?", username) else {
-                throw StorageError("no user named \(username); `chatledger user list` shows them")
+                throw StorageError("no user named \(username); `chatledger user list` shows them", notFound: true)
             }
             var assignments: [String] = ["updated_at = ?"]
             var arguments: [(any DatabaseValueConvertible)?] = [now]
@@ -96,14 +96,52 @@ extension SQLiteArchiveStore {
         }
     }
 
+    /// Counts a sign-in attempt before its password is checked; refuses a locked account.
+    ///
+    /// One `UPDATE` counts, moves the window and locks together, and only while the account is not locked, so
+    /// however many attempts arrive at once, at most `threshold` are reserved per window.
+    public func reserveLoginAttempt(of username: String, threshold: Int, lockFor: Int64) async throws -> LoginAttempt {
+        let now = clock().milliseconds
+        return try await pool.write { db in
+            // SQLite evaluates every SET expression on the row as it was, so the count is spelt out twice.
+            try db.execute(sql: """
+                UPDATE console_user SET
+                    failed_logins = CASE WHEN login_window_start IS NULL OR login_window_start <= :windowFloor THEN 1
+                                         ELSE failed_logins + 1 END,
+                    login_window_start = CASE WHEN login_window_start IS NULL OR login_window_start <= :windowFloor THEN :now
+                                              ELSE login_window_start END,
+                    locked_until = CASE WHEN (CASE WHEN login_window_start IS NULL OR login_window_start <= :windowFloor THEN 1
+                                                   ELSE failed_logins + 1 END) >= :threshold THEN :lockedUntil ELSE NULL END
+                WHERE username = :username AND (locked_until IS NULL OR locked_until <= :now)
+                """, arguments: ["windowFloor": now - lockFor, "now": now, "threshold": threshold, "lockedUntil": now + lockFor,
+                                 "username": username])
+            let counted = db.changesCount == 1
+            guard let user = try Self.user(db: db, sql: "SELECT * FROM console_user WHERE username = ?", username) else {
+                return .unknownUser
+            }
+            return counted ? .reserved(user) : .locked(until: user.lockedUntil ?? now)
+        }
+    }
+
+    /// Records a TOTP time step only if it is newer than the last one used (one statement, so a code is accepted once).
+    public func acceptTOTPStep(_ step: Int64, of username: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE console_user SET totp_last_step = ? WHERE username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
+                """, arguments: [step, username, step])
+            return db.changesCount == 1
+        }
+    }
+
     /// Opens a session after a successful login (which also clears the failure count).
     public func openSession(for username: String, tokenHash: String, csrf: String, lifetime: Int64) async throws {
         let now = clock().milliseconds
         try await pool.write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM console_user WHERE username = ?", arguments: [username]) else {
-                throw StorageError("no user named \(username)")
+                throw StorageError("no user named \(username)", notFound: true)
             }
-            try db.execute(sql: "UPDATE console_user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE console_user SET failed_logins = 0, locked_until = NULL, login_window_start = NULL WHERE id = ?",
+                           arguments: [id])
             try db.execute(sql: "DELETE FROM console_session WHERE expires_at < ?", arguments: [now])
             try db.execute(sql: "INSERT INTO console_session (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [tokenHash, id, csrf, now, now + lifetime])
@@ -133,7 +171,7 @@ extension SQLiteArchiveStore {
         let now = clock().milliseconds
         return try await pool.write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM console_user WHERE username = ?", arguments: [username]) else {
-                throw StorageError("no user named \(username)")
+                throw StorageError("no user named \(username)", notFound: true)
             }
             try db.execute(sql: "INSERT INTO console_api_token (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [id, name, tokenHash, now])

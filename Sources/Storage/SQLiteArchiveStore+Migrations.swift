@@ -389,6 +389,46 @@ extension SQLiteArchiveStore {
                 CREATE INDEX conversation_room ON conversation(roomid);
                 """)
         }
+        migrator.registerMigration("v6-media-backoff") { db in
+            try db.execute(sql: """
+                -- When a failed attachment is due again (ms; NULL = now): retries back off instead of running out of
+                -- attempts. Rows that used up the old five attempts are due at once and get one more try.
+                ALTER TABLE message_media ADD COLUMN next_attempt_at INTEGER;
+                CREATE INDEX message_media_due ON message_media(next_attempt_at) WHERE status IN ('pending', 'failed');
+                """)
+        }
+        migrator.registerMigration("v7-login-guard") { db in
+            try db.execute(sql: """
+                -- Sign-in attempts are counted before their password is checked, within a window that starts at the first
+                -- attempt (ms); and the last TOTP time step used (Unix time / 30 s), so a code is accepted once.
+                ALTER TABLE console_user ADD COLUMN login_window_start INTEGER;
+                ALTER TABLE console_user ADD COLUMN totp_last_step INTEGER;
+                """)
+        }
+        migrator.registerMigration("v8-access-changes") { db in
+            try db.execute(sql: """
+                -- Four-eyes: a change that widens someone's access to content waits here until a second administrator
+                -- approves it. The payload is JSON (roles, departments, unmask, re-enabling, a new password's bcrypt hash —
+                -- never the password — or a protected employee's viewers). A pending row older than 7 days reads as expired.
+                CREATE TABLE access_change (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('user', 'protected-staff')),
+                    target TEXT NOT NULL,
+                    requested_by TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (status IN ('pending', 'approved', 'refused', 'expired', 'cancelled')),
+                    decided_by TEXT,
+                    decided_at INTEGER,
+                    created_at INTEGER NOT NULL,
+                    note TEXT,
+                    -- Nobody approves or refuses their own request; they may only cancel it.
+                    CHECK (decided_by IS NULL OR decided_by <> requested_by OR status = 'cancelled'),
+                    CHECK ((status = 'pending') = (decided_at IS NULL))
+                );
+                CREATE INDEX access_change_status ON access_change(status, id);
+                """)
+        }
         return migrator
     }
 }

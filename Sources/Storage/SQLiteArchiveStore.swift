@@ -37,7 +37,10 @@ public final class SQLiteArchiveStore: ArchiveStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
+            // A new database is born 0600, and SQLite gives its -wal and -shm the database's mode.
+            let created = try Self.createPrivately(path)
             pool = try DatabasePool(path: path, configuration: configuration)
+            if created { Self.restrictCompanions(of: path) }
             let migrator = Self.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
                 throw StorageError("the database at \(path) was written by a newer ChatLedger; upgrade the binary")
@@ -56,6 +59,22 @@ public final class SQLiteArchiveStore: ArchiveStore {
         self.sealer = integrity ? sealer : .cleartext
         self.origin = origin
         tokenHasher = SearchTokenHasher.derive(from: sealer.keys[1] ?? sealer.keys[sealer.activeKeyID]!)
+    }
+
+    /// Creates the database file at `path` with mode 0600 when absent (a file SQLite made would follow the umask,
+    /// typically 0644: the archive readable by every local user). Special names (`:memory:`, `file:` URIs) are left alone.
+    /// - Returns: whether the file was created now.
+    static func createPrivately(_ path: String) throws -> Bool {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return false }
+        return try PrivateFiles.createFileIfAbsent(atPath: path)
+    }
+
+    /// Sets the new database's write-ahead log and shared-memory index to 0600 too (SQLite already copies the
+    /// database's mode to them; this holds whatever the SQLite build does).
+    static func restrictCompanions(of path: String) {
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            PrivateFiles.restrict(path: path + suffix)
+        }
     }
 
     static func loadOrigin(db: Database) throws -> String {
@@ -266,9 +285,12 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     /// The archive's database cannot be reached just now (a server down, restarting or gone): worth retrying, not a
     /// fault of the request. The console answers 503 for it.
     public var unavailable: Bool
-    public init(_ message: String, unavailable: Bool = false) {
+    /// What was asked for does not exist (a user, a sample …): the request named it wrongly. The console answers 404.
+    public var notFound: Bool
+    public init(_ message: String, unavailable: Bool = false, notFound: Bool = false) {
         self.message = message
         self.unavailable = unavailable
+        self.notFound = notFound
     }
     public var description: String { message }
 }

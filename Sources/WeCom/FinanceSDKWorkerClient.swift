@@ -10,7 +10,8 @@ public final class FinanceSDKWorkerClient: ChatMessageDecrypting, ChatDataSource
     public struct Configuration: Sendable {
         /// The worker command line, e.g. `["/usr/local/bin/chatledger", "sdk-worker", "--library", "/opt/sdk/libWeWorkFinanceSdk_C.so"]`.
         public var command: [String]
-        /// Extra environment for the worker (added to this process's).
+        /// Extra environment for the worker, added to the little of this process's it inherits
+        /// (``FinanceSDKWorkerClient/workerEnvironment(inherited:extra:)``).
         public var environment: [String: String]
         public var corpID: String
         /// The 会话内容存档 secret (not an app secret).
@@ -48,6 +49,25 @@ public final class FinanceSDKWorkerClient: ChatMessageDecrypting, ChatDataSource
 
     /// How many times a worker died and was replaced.
     public var restarts: Int { lock.withLock { restartCount } }
+
+    /// Variables the worker inherits by name: what a process needs to run, load a library and reach the network.
+    public static let inheritedVariables: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH",
+        "SSL_CERT_FILE", "SSL_CERT_DIR", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+        "all_proxy", "ALL_PROXY",
+    ]
+
+    /// The worker's environment: from `inherited`, only ``inheritedVariables``, the locale (`LC_*`) and the Finance
+    /// SDK's own settings (`FINANCE_*`); then `extra`.
+    ///
+    /// The vendor's library runs in the worker and needs none of this process's secrets: the master key, the database
+    /// and blob store URLs, cloud credentials (`AWS_*`) and every other `CHATLEDGER_*` setting stay behind. The archive
+    /// secret travels in the `initialize` request, never in the environment.
+    public static func workerEnvironment(inherited: [String: String], extra: [String: String]) -> [String: String] {
+        inherited.filter { name, _ in
+            inheritedVariables.contains(name) || name.hasPrefix("LC_") || name.hasPrefix("FINANCE_")
+        }.merging(extra) { $1 }
+    }
 
     public func decryptData(randomKey: String, encryptedMessage: String) throws(WeComError) -> [UInt8] {
         let response = try call(FinanceSDKWorkerRequest(op: .decrypt, key: randomKey, message: encryptedMessage))
@@ -128,7 +148,8 @@ final class WorkerProcess {
         }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(configuration.command.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(configuration.environment) { $1 }
+        process.environment = FinanceSDKWorkerClient.workerEnvironment(inherited: ProcessInfo.processInfo.environment,
+                                                                       extra: configuration.environment)
         process.standardInput = input
         process.standardOutput = output
         do {

@@ -34,7 +34,23 @@ public struct URLSessionTransport: HTTPTransport {
         request.httpMethod = method
         if let body { request.httpBody = Data(body) }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await session.data(for: request)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            // URLSession's errors carry the URL (and its secret query parameters) in their text.
+            throw HTTPTransportError(description: SecretRedaction.redact("\(error)"))
+        }
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
     }
+}
+
+/// A request that got no HTTP answer (no connection, timeout, TLS failure), described without the secrets of its URL.
+public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) { self.description = description }
 }

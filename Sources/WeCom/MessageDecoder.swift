@@ -45,12 +45,18 @@ public struct MessageDecoder: Sendable {
         guard let msgtime = json["msgtime"]?.int64Value else {
             throw WeComError(.missingField, "message \(msgid) has no msgtime")
         }
+        let time = WeComTime(secondsOrMilliseconds: msgtime)
+        // Every later step computes with message times (reply deadlines, report days, partitions): a time outside the
+        // range people can type is quarantined here rather than overflowing there.
+        guard (TimeInput.earliest...TimeInput.latest).contains(time.milliseconds) else {
+            throw WeComError(.outOfRange, "message \(msgid) has msgtime \(msgtime), outside 1970-01-01 … 9999-12-31")
+        }
         let msgtype = json["msgtype"]?.stringValue ?? ""
         let toList = (json["tolist"]?.arrayValue ?? []).compactMap(\.stringValue).map { PartyID($0) }
         let roomText = json["roomid"]?.stringValue ?? ""
         return ChatMessage(
             id: MessageID(msgid), seq: seq, action: action, from: PartyID(from), toList: toList,
-            room: roomText.isEmpty ? nil : RoomID(roomText), time: WeComTime(secondsOrMilliseconds: msgtime),
+            room: roomText.isEmpty ? nil : RoomID(roomText), time: time,
             msgtype: msgtype, content: MessageContentDecoder.content(msgtype: msgtype, message: json), raw: raw)
     }
 }

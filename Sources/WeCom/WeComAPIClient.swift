@@ -62,7 +62,8 @@ public actor WeComAPIClient {
         do {
             (status, responseBody) = try await transport.send(method: method, url: url, body: bodyBytes)
         } catch {
-            throw WeComError(.apiError, "\(path): WeCom is unreachable (\(error)); check the network and proxy")
+            // A transport error names the URL, and the URL carries corpsecret or access_token.
+            throw WeComError(.apiError, "\(path): WeCom is unreachable (\(SecretRedaction.redact("\(error)"))); check the network and proxy")
         }
         guard (200..<300).contains(status) else { throw WeComError(.apiError, "\(path): HTTP \(status)") }
         let json = try LenientJSON.parse(responseBody)

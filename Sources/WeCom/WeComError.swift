@@ -30,6 +30,8 @@ public struct WeComError: Error, Sendable, Hashable, CustomStringConvertible {
         case oversized = "oversized"
         case invalidJSON = "invalid-json"
         case missingField = "missing-field"
+        /// A field holds a value no real message can have (a msgtime before 1970 or after 9999).
+        case outOfRange = "out-of-range"
         case invalidKey = "invalid-key"
         case sdkError = "sdk-error"
         case sdkCrashed = "sdk-crashed"

@@ -21,7 +21,7 @@ struct ArchiveOptions: ParsableArguments {
     var masterKeyFile: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "A PostgreSQL archive (postgres://user:password@host:5432/database[?sslmode=disable]) instead of the embedded one.",
+        "A PostgreSQL archive (postgres://user:password@host:5432/database[?sslmode=disable]) instead of the embedded one; a host other than loopback requires TLS unless sslmode=disable is explicit.",
         discussion: "CHATLEDGER_DATABASE_URL sets it too. Every command runs on either engine except demo, keys, policy rescan and the benchmarks, which need the embedded archive; serve reads it from its configuration."))
     var database: String?
 
@@ -68,7 +68,7 @@ struct ArchiveOptions: ParsableArguments {
     /// Opens (creating if needed) the embedded archive.
     func openStore() throws -> SQLiteArchiveStore {
         try requireEmbedded()
-        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(dataURL)
         return try SQLiteArchiveStore(path: databasePath, masterKey: try MasterKey.load(file: masterKeyURL))
     }
 
@@ -96,7 +96,7 @@ struct ArchiveOptions: ParsableArguments {
     /// The archive on whichever engine the options name. - Parameter create: make an embedded archive when absent.
     func openAnyArchive(create: Bool = false) async throws -> any AnyArchive {
         guard let url = postgresURL else { return create ? try openStore() : try openExistingStore() }
-        try FileManager.default.createDirectory(at: masterKeyURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(masterKeyURL.deletingLastPathComponent())
         return try await PostgresArchiveStore.open(url: url, masterKey: try MasterKey.load(file: masterKeyURL))
     }
 

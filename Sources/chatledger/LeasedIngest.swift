@@ -32,12 +32,12 @@ struct LeasedIngest: Sendable {
     /// The simulated corp of `seed` with the archive's RSA keys (saved beside the archive the first time, so every
     /// process of one deployment decrypts the same envelopes).
     static func simulatedCorp(seed: UInt64, keys keysURL: URL) throws -> (SimulatedArchive, PrivateKeyRing) {
-        try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(keysURL)
         let savedPEMs = DemoCommand.loadPEMs(keysURL)
         let simulator = try SimulatedArchive(seed: seed, expectedMessages: 20_000, privateKeyPEMs: savedPEMs)
         if savedPEMs == nil {
             for (version, pem) in simulator.privateKeyPEMs {
-                try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
+                try PrivateFiles.replaceFile(Array(pem.utf8), at: keysURL.appendingPathComponent("v\(version).pem"))
             }
         }
         var ring = PrivateKeyRing()

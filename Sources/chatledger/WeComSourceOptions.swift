@@ -23,7 +23,7 @@ struct WeComSourceOptions: ParsableArguments {
         if sdkLibrary != nil && (corpID == nil || privateKeys == nil) {
             throw ValidationError("--sdk-library needs --corp-id and --private-keys (and CHATLEDGER_WECOM_ARCHIVE_SECRET in the environment)")
         }
-        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard (1...100_000).contains(rate) else { throw ValidationError("--rate must be 1…100000") }
     }
 
     /// The source with the keys that open its envelopes, and what keeps a simulated corp chatting (nil for WeCom).

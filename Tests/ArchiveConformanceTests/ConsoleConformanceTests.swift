@@ -174,3 +174,90 @@ import WeCom
         }
     }
 }
+
+// MARK: - Sign-in attempts and one-time codes
+
+extension ConsoleConformanceTests {
+    /// Milliseconds that move only when the test says.
+    final class LoginClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current: Int64
+        init(_ start: Int64) { current = start }
+        var now: Int64 { lock.withLock { current } }
+        func advance(by milliseconds: Int64) { lock.withLock { current += milliseconds } }
+    }
+
+    /// However many attempts run at once — on PostgreSQL from two processes — at most `threshold` are reserved per window
+    /// (each counted before its password would be checked); a locked account is refused without counting; after a lock,
+    /// or once the window has passed, the count starts afresh; a sign-in clears it.
+    @Test(arguments: Engine.available)
+    func loginAttemptsAreReservedAtomically(_ engine: Engine) async throws {
+        let clock = LoginClock(1_763_000_000_000)
+        try await withArchive(engine, clock: { WeComTime(milliseconds: clock.now) }) { opened in
+            let store = opened.archive
+            try await store.addUser(Self.user("li"))
+            var stores: [any ConsoleAccountStore] = [store]
+            if engine == .postgres { stores.append(try await opened.openAgain(clock: { WeComTime(milliseconds: clock.now) })) }
+            defer { (stores.last as? PostgresArchiveStore)?.close() }
+            let attempts = try await withThrowingTaskGroup(of: LoginAttempt.self) { group in
+                for index in 0..<24 {
+                    let store = stores[index % stores.count]
+                    group.addTask { try await store.reserveLoginAttempt(of: "li", threshold: 3, lockFor: 60_000) }
+                }
+                var all: [LoginAttempt] = []
+                for try await attempt in group { all.append(attempt) }
+                return all
+            }
+            var counts: [Int] = []
+            for attempt in attempts {
+                switch attempt {
+                case .reserved(let user): counts.append(user.failedLogins)
+                case .locked(let until): #expect(until == clock.now + 60_000)
+                case .unknownUser: Issue.record("li exists")
+                }
+            }
+            #expect(counts.sorted() == [1, 2, 3])
+            let locked = try #require(try await store.user(named: "li"))
+            #expect(locked.failedLogins == 3 && locked.lockedUntil == clock.now + 60_000)
+            #expect(try await store.reserveLoginAttempt(of: "nobody", threshold: 3, lockFor: 60_000) == .unknownUser)
+
+            clock.advance(by: 60_000)
+            guard case .reserved(let afterLock) = try await store.reserveLoginAttempt(of: "li", threshold: 3, lockFor: 60_000) else {
+                Issue.record("the lock did not end")
+                return
+            }
+            #expect(afterLock.failedLogins == 1 && afterLock.lockedUntil == nil)
+            clock.advance(by: 30_000)
+            _ = try await store.reserveLoginAttempt(of: "li", threshold: 3, lockFor: 60_000)
+            #expect(try await store.user(named: "li")?.failedLogins == 2)
+            clock.advance(by: 30_001)
+            _ = try await store.reserveLoginAttempt(of: "li", threshold: 3, lockFor: 60_000)
+            #expect(try await store.user(named: "li")?.failedLogins == 1)
+            try await store.openSession(for: "li", tokenHash: "s-li", csrf: "c", lifetime: 60_000)
+            #expect(try await store.user(named: "li")?.failedLogins == 0)
+            _ = try await store.reserveLoginAttempt(of: "li", threshold: 3, lockFor: 60_000)
+            #expect(try await store.user(named: "li")?.failedLogins == 1)
+        }
+    }
+
+    /// A TOTP step is recorded only when newer than the last one: each is accepted once, even sent many times at once.
+    @Test(arguments: Engine.available)
+    func totpStepsAreAcceptedOnceAndOnlyWhenNewer(_ engine: Engine) async throws {
+        try await withArchive(engine) { opened in
+            let store = opened.archive
+            try await store.addUser(Self.user("li"))
+            #expect(try await store.acceptTOTPStep(100, of: "li"))
+            #expect(try await store.acceptTOTPStep(100, of: "li") == false)
+            #expect(try await store.acceptTOTPStep(99, of: "li") == false)
+            #expect(try await store.acceptTOTPStep(101, of: "li"))
+            #expect(try await store.acceptTOTPStep(500, of: "nobody") == false)
+            let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<16 { group.addTask { try await store.acceptTOTPStep(102, of: "li") } }
+                var count = 0
+                for try await ok in group where ok { count += 1 }
+                return count
+            }
+            #expect(accepted == 1)
+        }
+    }
+}

@@ -101,12 +101,13 @@ struct ConsoleFixture: Sendable {
         participants.values.filter { $0.contains(employee) }.count
     }
 
-    /// The oracle: may `user` (as set up above) read a conversation with these participants?
+    /// The oracle: may `user` (as set up above) read a conversation with these participants? (`qa` reads only
+    /// its samples, never through the content routes.)
     func oracleMayRead(_ user: String, _ people: Set<String>) -> Bool {
         let namedForProtected = ["auditor", "unmasker"].contains(user)
         if people.contains(protectedEmployee) && !namedForProtected { return false }
         switch user {
-        case "auditor", "unmasker", "qa": return true
+        case "auditor", "unmasker": return true
         case "manager": return people.contains { ancestry[$0]?.contains(managedDepartment) == true }
         default: return false
         }

@@ -2,6 +2,7 @@ import Console
 import Foundation
 import Storage
 import Testing
+import TextKit
 
 @Suite struct AccessPolicyTests {
     func principal(_ roles: [String], _ departments: [Int64], name: String = "reader") -> Principal {
@@ -55,6 +56,13 @@ import Testing
         ("卡号 6228480402564890018", "卡号 622************0018"),
         ("订单金额 1999 元，2026-11-27 发货", "订单金额 1999 元，2026-11-27 发货"),
         ("客服 400-820-8820", "客服 400-820-8820"),
+        // Read as the risk scanner reads numbers: full width, numerals, several separators, highlight marks.
+        ("１３８１２３４５６７８", "１３８****５６７８"),
+        ("一三八一二三四五六七八", "一三八****五六七八"),
+        ("138  1234  5678", "138  ****  5678"),
+        ("138.1234.5678", "138.****.5678"),
+        ("138*1234*5678", "138******5678"),
+        ("138【1234】5678", "138【****】5678"),
     ])
     func masksPersonalNumbersOnly(input: String, expected: String) {
         #expect(PIIMasker.mask(input) == expected)

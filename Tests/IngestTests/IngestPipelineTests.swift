@@ -181,11 +181,14 @@ struct TestArchive {
         _ = try await test.store.commit(IngestBatch(source: "wecom", messages: messages))
         let blobs = try FolderBlobStore(root: test.folder.appendingPathComponent("blobs"), sealer: test.store.sealer)
         let source = ScriptedMedia(files: ["BIG": big, "WRONGMD5": [1, 2, 3], "HALF": big], failAfterFirstChunk: ["HALF"])
-        let (stored, failed) = try await MediaFetcher(source: source, store: test.store, blobs: blobs).fetchPending()
+        let (stored, failed) = try await MediaFetcher(source: source, store: test.store, blobs: blobs, retry: MediaRetryPolicy(retention: nil)).fetchPending()
         #expect(stored == 1 && failed == 3)
         let hashes = try await test.store.mediaHashes(of: "m1")
         #expect(try blobs.get(try #require(hashes.first)) == big)
         // The md5 mismatch and the half-way failure stay pending for a retry; the expired file does not.
+        // Failures back off rather than being tried again at once; `media retry` makes them due now.
+        #expect(try await test.store.pendingMedia(limit: 10).isEmpty)
+        _ = try await test.store.retryMedia(includingFailed: false)
         #expect(Set(try await test.store.pendingMedia(limit: 10).map(\.reference.sdkFileID)) == ["WRONGMD5", "HALF"])
     }
 }

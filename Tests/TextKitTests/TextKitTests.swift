@@ -49,3 +49,22 @@ import TextKit
         #expect(snippet.hasPrefix("…") && snippet.hasSuffix("…") && snippet.contains("【飞单】"))
     }
 }
+
+@Suite struct NumberReaderTests {
+    @Test func readsNumbersThroughEveryEvasionAndKeepsWhereEachDigitCameFrom() {
+        for text in ["13812345678", "138 1234 5678", "138  1234  5678", "１３８１２３４５６７８", "一三八一二三四五六七八", "138【1234】5678",
+                     "138.1234.5678", "138*1234*5678", "1３8-12三4-5678"] {
+            let runs = NumberReader.runs(TextNormalizer.normalizeScalars(text))
+            #expect(runs.map { String(decoding: $0.digits, as: UTF8.self) } == ["13812345678"], "\(text)")
+            #expect(runs.first?.digitOrigins.count == 11)
+        }
+        // Four separators end a number; a lone numeral in a word is not a digit.
+        #expect(NumberReader.runs(TextNormalizer.normalizeScalars("138    12345678")).count == 2)
+        #expect(NumberReader.runs(TextNormalizer.normalizeScalars("等一下")).isEmpty)
+    }
+
+    @Test func maskingHidesWhatTheReaderReads() {
+        #expect(PIIMasker.mask("客户 1３8-12三4-5678 已登记") == "客户 1３8-****-5678 已登记")
+        #expect(PIIMasker.mask(PIIMasker.mask("13812345678")) == "138****5678")
+    }
+}

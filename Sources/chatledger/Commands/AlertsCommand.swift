@@ -13,7 +13,11 @@ struct AlertsCommand: AsyncParsableCommand {
         @OptionGroup var archive: ArchiveOptions
         @Option(help: "open, assigned, acknowledged, resolved or false-positive.") var status: String?
         @Option(help: "Category, e.g. private-diversion.") var category: String?
-        @Option(help: "At most this many.") var limit = 100
+        @Option(help: "At most this many (1…10000).") var limit = 100
+
+        func validate() throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1…10000") }
+        }
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {

@@ -32,17 +32,20 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1…65535") }
-        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard (1...100_000).contains(rate) else { throw ValidationError("--rate must be 1…100000") }
+        if let wecomPort { guard (1...65535).contains(wecomPort) else { throw ValidationError("--wecom-port must be 1…65535") } }
+        guard port < 65535 || wecomPort != nil else { throw ValidationError("--port must be below 65535 when --wecom-port is not given (it is --port + 1)") }
     }
 
     func run() async throws {
         let logger = Logger(label: "chatledger.demo")
         let store = try archive.openStore()
         let keysURL = archive.defaultKeysURL
-        try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
+        // The simulated corp's RSA private keys: 0600 files in a 0700 folder.
+        try PrivateFiles.createFolder(keysURL)
         let simulator = try SimulatedArchive(seed: seed, expectedMessages: 20_000, privateKeyPEMs: Self.loadPEMs(keysURL))
         for (version, pem) in simulator.privateKeyPEMs {
-            try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
+            try PrivateFiles.replaceFile(Array(pem.utf8), at: keysURL.appendingPathComponent("v\(version).pem"))
         }
         // Catch the simulator up with what an earlier run archived, so the corp continues where it stopped.
         let cursor = try await store.cursor(source: "wecom")
@@ -79,6 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             directory: DirectorySync(api: api, store: store, logger: logger), logger: logger)
         var config = ConsoleConfig()
         config.host = host
+        // The demo serves plain HTTP: a Secure cookie would never come back, even on --host 0.0.0.0.
+        config.secureCookies = false
         config.port = port
         let console = ConsoleBootstrap.services(store: store, blobs: try archive.blobStore(store), config: config, logger: logger) {
             ["source": "simulated WeCom corp \(simulator.corp.corpID)", "wecomAPI": "http://127.0.0.1:\(wecomPort)/cgi-bin/"]

@@ -14,7 +14,11 @@ struct QuarantineCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined inputs with their reasons.")
         @OptionGroup var archive: ArchiveOptions
         @Flag(help: "Include rows already resolved by a retry.") var all = false
-        @Option(help: "At most this many rows.") var limit = 1000
+        @Option(help: "At most this many rows (1…1000000).") var limit = 1000
+
+        func validate() throws {
+            guard (1...1_000_000).contains(limit) else { throw ValidationError("--limit must be 1…1000000") }
+        }
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {

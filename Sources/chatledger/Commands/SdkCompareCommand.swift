@@ -12,6 +12,10 @@ struct SdkCompareCommand: AsyncParsableCommand {
     @Option(help: "Folder of RSA private keys named by publickey_ver.") var keys: String
     @Option(help: "Path of libWeWorkFinanceSdk_C.so.") var library: String
     @Option(help: "Compare at most this many envelopes.") var limit = 1000
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be positive") }
+    }
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {

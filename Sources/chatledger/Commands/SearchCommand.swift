@@ -33,6 +33,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...SearchService.maximumLimit).contains(limit) else { throw ValidationError("--limit must be 1…\(SearchService.maximumLimit)") }
+        guard (0...10_000_000).contains(offset) else { throw ValidationError("--offset must be 0…10000000") }
         if let since { _ = try ISO8601Input.parse(since, option: "--since") }
         if let until { _ = try ISO8601Input.parse(until, option: "--until") }
     }
@@ -144,9 +145,13 @@ struct ContextJSON: Encodable {
 
 /// Dates as users type them: a full ISO 8601 timestamp, or a date (midnight UTC).
 enum ISO8601Input {
+    /// Through the archive's one time parser (``TimeInput``), so a CLI time has the range an API time has;
+    /// a bare date is UTC midnight here, as the CLI always read it.
     static func parse(_ text: String, option: String) throws -> Date {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
-        throw ValidationError("\(option) must be ISO 8601, e.g. 2026-11-02 or 2026-11-02T09:00:00+08:00")
+        do {
+            return Date(timeIntervalSince1970: Double(try TimeInput.milliseconds(text, dayOffsetSeconds: 0)) / 1000)
+        } catch {
+            throw ValidationError("\(option) must be ISO 8601, e.g. 2026-11-02 or 2026-11-02T09:00:00+08:00, from 1970-01-01 to 9999-12-31; not \(TimeInput.quoted(text))")
+        }
     }
 }

@@ -17,6 +17,11 @@ struct SentimentCommand: AsyncParsableCommand {
         @Option(help: "log2 of the feature buckets.") var bits: Int = 20
         @Option(help: "Passes over the training set.") var epochs: Int = 4
 
+        func validate() throws {
+            guard (8...28).contains(bits) else { throw ValidationError("--bits must be 8…28") }
+            guard (1...1000).contains(epochs) else { throw ValidationError("--epochs must be 1…1000") }
+        }
+
         func run() async throws {
             let corpus = SentimentModel.corpus(positive: try String(contentsOfFile: positive, encoding: .utf8),
                                                negative: try String(contentsOfFile: negative, encoding: .utf8))

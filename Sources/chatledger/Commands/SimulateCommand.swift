@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Simulator
+import Storage
 import WeCom
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -13,13 +14,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Seed: the same seed gives the same corp and messages.") var seed: UInt64 = 42
 
     func validate() throws {
-        guard messages > 0 else { throw ValidationError("--messages must be positive") }
+        guard (1...100_000_000).contains(messages) else { throw ValidationError("--messages must be 1…100000000") }
     }
 
     func run() async throws {
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
         let keysURL = outURL.appendingPathComponent("keys", isDirectory: true)
-        try FileManager.default.createDirectory(at: keysURL, withIntermediateDirectories: true)
+        // The corp's RSA private keys: a folder only its owner opens, files only its owner reads.
+        try PrivateFiles.createFolder(keysURL)
         let archive = try SimulatedArchive(seed: seed, expectedMessages: messages)
         var progress = ProgressLine("simulating", total: messages)
         var produced = 0
@@ -36,7 +38,7 @@ struct SimulateCommand: AsyncParsableCommand {
                             to: outURL.appendingPathComponent("chatdata.jsonl"))
         try JSONLines.write(archive.messages.map(\.json), to: outURL.appendingPathComponent("messages.jsonl"))
         for (version, pem) in archive.privateKeyPEMs {
-            try pem.write(to: keysURL.appendingPathComponent("v\(version).pem"), atomically: true, encoding: .utf8)
+            try PrivateFiles.replaceFile(Array(pem.utf8), at: keysURL.appendingPathComponent("v\(version).pem"))
         }
         let encoder = JSONOutput.encoder()
         try encoder.encode(archive.corp.directorySnapshot).write(to: outURL.appendingPathComponent("directory.json"))
