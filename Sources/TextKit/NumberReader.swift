@@ -34,7 +34,10 @@ public enum NumberReader {
     /// A decimal digit of any script (Arabic-Indic ٣, Devanagari ३ …) as ASCII; normalization already folds
     /// full-width and mathematical digits.
     public static func decimal(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
-        guard !scalar.isASCII, scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
+        // The CJK blocks (nearly all chat text) hold no decimal digits: skip the property lookup on the hot path.
+        let code = scalar.value
+        guard code >= 0x80, !(0x2E80...0xD7FF).contains(code), code < 0x20000 else { return nil }
+        guard scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
               value >= 0, value <= 9 else { return nil }
         return Unicode.Scalar(UInt8(48 + Int(value)))
     }
@@ -62,7 +65,7 @@ public enum NumberReader {
     public static func mayHoldNumbers(_ scalars: [Unicode.Scalar]) -> Bool {
         var previousNumeral = false
         for scalar in scalars {
-            if ("0"..."9").contains(scalar) { return true }
+            if ("0"..."9").contains(scalar) || decimal(scalar) != nil { return true }
             let isNumeral = numeral(scalar) != nil
             if isNumeral && previousNumeral { return true }
             previousNumeral = isNumeral

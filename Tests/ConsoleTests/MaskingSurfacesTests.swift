@@ -97,6 +97,16 @@ import WeCom
                 let body = String(buffer: response.body)
                 #expect(Self.leaks(body) == nil, "\(uri) spells out \(Self.leaks(body) ?? "")")
             }
+            // Which messages a digit search finds, and how many, must not spell a masked number out either: the
+            // middle digits match nothing for the masked reader, while the unmasking auditor finds the message.
+            for fragment in ["3812345", "81234", "0307123", "2564890"] {
+                let (_, masked) = try await client.json("/api/v1/search?limit=200&q=\(fragment)", token: auditor)
+                let hits = ((masked as? [String: Any])?["hits"] as? [[String: Any]]) ?? []
+                #expect(!hits.contains { ($0["msgid"] as? String)?.hasPrefix("mask-") == true }, "q=\(fragment) finds a masked number")
+                let (_, clearResult) = try await client.json("/api/v1/search?limit=200&q=\(fragment)", token: unmasker)
+                #expect(((clearResult as? [String: Any])?["total"] as? Int ?? 0) > 0, "the control finds q=\(fragment)")
+            }
+            #expect(try await client.get("/api/v1/search?q=%E5%AE%A2%E6%88%B7%20-1234", token: auditor).status == .badRequest)
             // The searches above are audited with their terms; an audit reader without unmask sees them masked.
             _ = try await client.get("/api/v1/search?q=\(Self.phone)", token: auditor)
             for uri in ["/api/v1/audit?limit=1000", "/audit"] {

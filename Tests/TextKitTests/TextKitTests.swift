@@ -66,5 +66,14 @@ import TextKit
     @Test func maskingHidesWhatTheReaderReads() {
         #expect(PIIMasker.mask("客户 1３8-12三4-5678 已登记") == "客户 1３8-****-5678 已登记")
         #expect(PIIMasker.mask(PIIMasker.mask("13812345678")) == "138****5678")
+        // Spellings the normalizer folds or the reader skips: superscripts, keycaps, zero-width spaces, Arabic-Indic digits.
+        #expect(PIIMasker.mask("电话¹³⁸¹²³⁴⁵⁶⁷⁸") == "电话¹³⁸****⁵⁶⁷⁸")
+        #expect(!PIIMasker.mask("1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣").contains("4️⃣"))
+        #expect(PIIMasker.mask("138\u{200B}1234\u{200B}5678") == "138\u{200B}****\u{200B}5678")
+        #expect(PIIMasker.mask("١٣٨١٢٣٤٥٦٧٨") == "١٣٨****٥٦٧٨")
+        // Shapes that identify nobody stay as written: dates, date ranges, IP addresses, amounts, hotlines.
+        for text in ["2026.11.01-2026.11.30", "192.168.100.200", "订单 20261127 金额 1999.00", "400-820-8820", "2026-11-27 13:45:00"] {
+            #expect(PIIMasker.mask(text) == text, "\(text)")
+        }
     }
 }

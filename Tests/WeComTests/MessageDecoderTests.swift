@@ -52,6 +52,16 @@ import WeCom
         #expect(message.searchableText == "第一行\n\u{01}\t第二行")
     }
 
+    @Test(arguments: ["9223372036854775807", "-9223372036854775808", "-1000", "253402300800000"])
+    func aMsgtimeNoRealMessageCanHaveIsRefusedWithItsReason(msgtime: String) {
+        let json = #"{"msgid":"t1","action":"send","from":"a","tolist":["b"],"roomid":"","msgtime":\#(msgtime),"msgtype":"text","text":{"content":"x"}}"#
+        #expect {
+            try decoder.decode(Array(json.utf8), seq: 1)
+        } throws: { error in
+            (error as? WeComError)?.code == .outOfRange
+        }
+    }
+
     @Test func switchRecordsAreNotChatMessages() throws {
         let raw = Array(#"{"msgid":"125289002219525886280","action":"switch","time":1554119421840,"user":"XuJinSheng"}"#.utf8)
         let message = try decoder.decode(raw, seq: 3)
