@@ -40,7 +40,8 @@ enum AuthRoutes {
                 throw HTTPError(.badRequest, message: "send JSON {\"username\": …, \"password\": …} (and \"otp\" when the account has a second factor)")
             }
             let session = try await openSession(services, username: login.username, password: login.password, otp: login.otp,
-                                                clientAddress: clientAddress(of: context))
+                                                clientAddress: clientAddress(of: context, request: request,
+                                                                             trustedProxies: services.config.trustedProxies))
             var response = try LoginResponse(token: session.token, csrf: session.csrf, user: UserJSON(session.user))
                 .response(from: request, context: context)
             response.setCookie(sessionCookie(session.token, services: services))
@@ -84,11 +85,13 @@ enum AuthRoutes {
         }
     }
 
-    /// The client's IP address as the server saw it (the peer of the connection), when the request context records it
-    /// (``RemoteAddressRequestContext``); nil otherwise. Forwarding headers are not trusted: behind a reverse proxy every
-    /// client has the proxy's address.
-    static func clientAddress(of context: some RequestContext) -> String? {
-        (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+    /// The client's IP address: the connection's peer (``RemoteAddressRequestContext``), or — only when that peer is
+    /// one of ``ConsoleConfig/trustedProxies`` — the nearest address in `X-Forwarded-For` that is not itself a trusted
+    /// proxy. A header from anyone else is ignored, so a client cannot pick the address it is throttled under.
+    static func clientAddress(of context: some RequestContext, request: Request? = nil, trustedProxies: [String] = []) -> String? {
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+        guard let peer, let request, !trustedProxies.isEmpty, trustedProxies.contains(peer) else { return peer }
+        return ForwardedFor.client(request.headers[values: HTTPField.Name("X-Forwarded-For")!], trustedProxies: trustedProxies) ?? peer
     }
 
     static func sessionCookie(_ token: String, services: ConsoleServices) -> Cookie {

@@ -46,6 +46,10 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     /// still signed in with the same access, in seconds (`Double`, default `5`); it also checks before every delivery.
     /// A stream whose session ended or whose reader's roles, departments, unmask right or scope changed is closed.
     public var alertStreamRecheckSeconds: Double = 5
+    /// Addresses of reverse proxies in front of the console. Only a connection from one of them may name the client
+    /// in `X-Forwarded-For` (the nearest address not itself a trusted proxy counts); anyone else's header is ignored.
+    /// Without it, behind a proxy every client shares the proxy's address and the sign-in throttle applies to all.
+    public var trustedProxies: [String] = []
 
     /// Alert channels. Secrets may be given here or, better, in the environment (see `docs/console.md`).
     public struct AlertSettings: Sendable, Hashable, Codable {
@@ -77,7 +81,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case host, port, data, masterKeyFile, database, blobs, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language, alerts
-        case alertStreamRecheckSeconds
+        case alertStreamRecheckSeconds, trustedProxies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,6 +101,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         alerts = try container.decodeIfPresent(AlertSettings.self, forKey: .alerts)
         alertStreamRecheckSeconds = try container.decodeIfPresent(Double.self, forKey: .alertStreamRecheckSeconds)
             ?? defaults.alertStreamRecheckSeconds
+        trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies) ?? defaults.trustedProxies
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -114,6 +119,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         try container.encode(language, forKey: .language)
         try container.encodeIfPresent(alerts, forKey: .alerts)
         try container.encode(alertStreamRecheckSeconds, forKey: .alertStreamRecheckSeconds)
+        try container.encode(trustedProxies, forKey: .trustedProxies)
     }
 
     /// Whether `host` names this machine only: `localhost`, `127.0.0.0/8` or `::1`. `0.0.0.0` and `::` listen
@@ -161,6 +167,9 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         if let text = environment["CHATLEDGER_ALERT_STREAM_RECHECK_SECONDS"] {
             guard let seconds = Double(text) else { throw ConsoleConfigError("CHATLEDGER_ALERT_STREAM_RECHECK_SECONDS must be a number, not \(text)") }
             config.alertStreamRecheckSeconds = seconds
+        }
+        if let proxies = environment["CHATLEDGER_TRUSTED_PROXIES"] {
+            config.trustedProxies = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         if let secret = environment["CHATLEDGER_WECOM_SECRET"], config.alerts?.wecomApp != nil { config.alerts?.wecomApp?.secret = secret }
         if let secret = environment["CHATLEDGER_WEBHOOK_SECRET"], config.alerts?.webhook != nil { config.alerts?.webhook?.secret = secret }

@@ -65,7 +65,8 @@ enum PageRoutes {
             let username = form["username"] ?? ""
             do {
                 let session = try await AuthRoutes.openSession(services, username: username, password: form["password"] ?? "", otp: form["otp"],
-                                                               clientAddress: AuthRoutes.clientAddress(of: context))
+                                                               clientAddress: AuthRoutes.clientAddress(of: context, request: request,
+                                                                                                       trustedProxies: services.config.trustedProxies))
                 let next = SafeRedirect.path(form["next"]) ?? "/"
                 var response = PageRenderer.redirect(next)
                 response.setCookie(AuthRoutes.sessionCookie(session.token, services: services))

@@ -86,3 +86,14 @@ import Testing
         }
     }
 }
+
+@Suite struct ForwardedForTests {
+    @Test func onlyHopsATrustedProxyAppendedAreBelieved() {
+        let proxies = ["10.0.0.2", "10.0.0.3"]
+        // The client forged a first hop; the proxies appended the real one.
+        #expect(ForwardedFor.client(["6.6.6.6, 203.0.113.9", "10.0.0.3"], trustedProxies: proxies) == "203.0.113.9")
+        #expect(ForwardedFor.client(["10.0.0.3"], trustedProxies: proxies) == nil)
+        #expect(ForwardedFor.client([], trustedProxies: proxies) == nil)
+        #expect(ForwardedFor.client([String(repeating: "9", count: 200)], trustedProxies: proxies) == nil)
+    }
+}
