@@ -105,6 +105,12 @@ enum AccessChangeRoutes {
         if change.status == .pending, let refusal = change.refusal(of: decision, by: principal.username) {
             throw HTTPError(.forbidden, message: refusal)
         }
+        // Lifting a protection widens every content reader whose scope covers the employee, not only named viewers:
+        // it is approved by an administrator who reads no content.
+        if change.kind == .protectedStaff, decision == .approve,
+           !principal.permissions.isDisjoint(with: AccessChangeRule.scopedPermissions) {
+            throw HTTPError(.forbidden, message: "you read content, so you may gain from access change #\(id); an administrator without a content role must approve it")
+        }
         let decided: AccessChange
         do {
             decided = try await services.store.decideAccessChange(id: id, decision, by: principal.username, note: note)
@@ -128,8 +134,15 @@ enum AccessChangeRoutes {
         guard let current = try await services.store.user(named: username) else {
             throw HTTPError(.notFound, message: "no user named \(username)")
         }
+        if change.passwordHash != nil, username != principal.username, current.roles.contains(Role.admin.rawValue) {
+            // An approved reset would hand the requester a second administrator, who could then approve its own requests.
+            throw HTTPError(.forbidden, message: "an administrator's password is reset by its owner or with `chatledger user passwd` on the server")
+        }
         let split = AccessChangeRule.split(current: current, requested: change, requester: principal.username,
                                            parents: try await departmentParents(services))
+        if let now = split.immediate, try await leavesOneAdministrator(current, now, services: services) {
+            throw HTTPError(.conflict, message: "keep at least two enabled administrators, so that changes can still be approved")
+        }
         var user = current
         // A change that widens nothing applies as asked, even an empty one.
         if let now = split.immediate ?? (split.pending == nil ? change : nil) {
@@ -215,6 +228,16 @@ enum AccessChangeRoutes {
             guard !principal.permissions.isDisjoint(with: AccessChangeRule.scopedPermissions) else { return false }
             return AccessPolicy(principal: principal, employeeDepartments: departments, protectedStaff: named).covers(employee: employee)
         }.map(\.username))
+    }
+
+    /// Whether applying `change` to `user` would take the enabled administrators from two or more down to one.
+    static func leavesOneAdministrator(_ user: ConsoleUser, _ change: ConsoleUserChange, services: ConsoleServices) async throws -> Bool {
+        func isAdministrator(_ user: ConsoleUser) -> Bool { !user.disabled && user.roles.contains(Role.admin.rawValue) }
+        guard isAdministrator(user) else { return false }
+        let stillAdministrator = !(change.disabled ?? user.disabled) && (change.roles ?? user.roles).contains(Role.admin.rawValue)
+        guard !stillAdministrator else { return false }
+        let administrators = try await services.store.users().filter(isAdministrator).count
+        return administrators == 2
     }
 
     /// Department → parent, from the directory.

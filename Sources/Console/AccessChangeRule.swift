@@ -14,6 +14,8 @@ import Storage
 /// - ``ConsoleUser/mayUnmask`` turned on;
 /// - departments widened — a department not already covered by the current scope (itself or an ancestor in it; `1` is the
 ///   whole corp) — for a user who holds a content role after the change;
+/// - a guarded role queued carries the user's scope and unmask right as they stand (a scope widened earlier, while the
+///   user had no content role, is shown to the approver and applied as shown, never widened unseen);
 /// - re-enabling a disabled user who holds a guarded role or may unmask after the change;
 /// - another user's password (the requester could then sign in as them); one's own password is not;
 /// - protected staff: lifting a protection, or naming a viewer who could not read the employee before (every new viewer
@@ -129,6 +131,12 @@ package enum AccessChangeRule {
         }
         if let hash = requested.passwordHash {
             if current.username == requester { now.passwordHash = hash } else { later.passwordHash = hash }
+        }
+        if later.roles != nil {
+            // A queued role carries the scope and unmask right it will reach, as they will stand: the approver sees them,
+            // and approving applies them as shown.
+            later.departments = later.departments ?? now.departments ?? current.departments
+            later.mayUnmask = later.mayUnmask ?? now.mayUnmask ?? current.mayUnmask
         }
         return UserSplit(immediate: now == ConsoleUserChange() ? nil : now, pending: later.isEmpty ? nil : later)
     }

@@ -47,6 +47,9 @@ public struct AccountService: Sendable {
         self.bcryptCost = bcryptCost
         throttle = LoginThrottle(limits: limits)
         passwords = PasswordChecker(limits: limits, decoyCost: bcryptCost, verifyPassword: verifyPassword)
+        // Made now, in the background: made on the first unknown name, it would make that answer slower than any other.
+        let passwords = self.passwords
+        Task { _ = await passwords.decoyHash() }
     }
 
     public enum LoginError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -179,9 +179,10 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
 
     public func validate() throws {
         guard (1...65_535).contains(port) else { throw ConsoleConfigError("port must be between 1 and 65535, not \(port)") }
-        guard sessionHours >= 1 else { throw ConsoleConfigError("sessionHours must be at least 1") }
-        guard lockoutThreshold >= 1 else { throw ConsoleConfigError("lockoutThreshold must be at least 1") }
-        guard lockoutMinutes >= 1 else { throw ConsoleConfigError("lockoutMinutes must be at least 1") }
+        guard (1...8760).contains(sessionHours) else { throw ConsoleConfigError("sessionHours must be 1…8760, not \(sessionHours)") }
+        // At 1, a single address could lock an account (each address may spend threshold − 1 attempts per account).
+        guard (2...1000).contains(lockoutThreshold) else { throw ConsoleConfigError("lockoutThreshold must be 2…1000, not \(lockoutThreshold)") }
+        guard (1...525_600).contains(lockoutMinutes) else { throw ConsoleConfigError("lockoutMinutes must be 1…525600, not \(lockoutMinutes)") }
         guard ["zh", "en"].contains(language) else { throw ConsoleConfigError("language must be zh or en, not \(language)") }
         guard alertStreamRecheckSeconds > 0, alertStreamRecheckSeconds <= 300 else {
             throw ConsoleConfigError("alertStreamRecheckSeconds must be more than 0 and at most 300, not \(alertStreamRecheckSeconds)")

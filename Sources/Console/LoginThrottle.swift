@@ -127,7 +127,13 @@ package actor LoginThrottle {
 
     /// The throttle key of a client's IP address: IPv4 as it is, IPv6 as its /64, IPv4-mapped IPv6 as IPv4.
     package static func key(forAddress address: String) -> String {
-        var text = address.lowercased()
+        var text = address.lowercased().trimmingCharacters(in: .whitespaces)
+        // A forwarded address may carry a port (`1.2.3.4:5678`, `[2001:db8::1]:443`): the port must not make a fresh key.
+        if text.hasPrefix("["), let end = text.firstIndex(of: "]") {
+            text = String(text[text.index(after: text.startIndex)..<end])
+        } else if text.contains("."), text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+            text = String(text[..<colon])
+        }
         if let zone = text.firstIndex(of: "%") { text = String(text[..<zone]) }
         guard text.contains(":") else { return text }
         if text.hasPrefix("::ffff:"), text.contains(".") { return String(text.dropFirst(7)) }

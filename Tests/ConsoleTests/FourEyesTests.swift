@@ -23,6 +23,31 @@ import Testing
         return fixture
     }
 
+    @Test func noAdministratorCanMintASecondOneOrStripTheOthers() async throws {
+        let fixture = try await Self.fixture(seed: 157)
+        try await fixture.withClient { client in
+            let admin = try await client.login("admin")
+            // Resetting another administrator's password would hand the requester a second administrator once approved.
+            let (reset, _) = try await client.send(.patch, "/api/v1/users/\(Self.secondAdmin)", token: admin, json: #"{"password":"another long password"}"#)
+            #expect(reset == .forbidden)
+            // Two administrators: neither can disable or demote the other (nothing could be approved afterwards).
+            #expect(try await client.send(.patch, "/api/v1/users/\(Self.secondAdmin)", token: admin, json: #"{"disabled":true}"#).0 == .conflict)
+            #expect(try await client.send(.patch, "/api/v1/users/\(Self.secondAdmin)", token: admin, json: #"{"roles":["viewer"]}"#).0 == .conflict)
+            #expect(try await fixture.store.user(named: Self.secondAdmin)?.disabled == false)
+            // Lifting a protection widens every content reader whose scope covers the employee: an administrator who
+            // reads content does not approve it, one who does not may.
+            let (_, lift) = try await client.send(.put, "/api/v1/protected-staff/\(fixture.protectedEmployee)", token: admin, json: #"{"viewers":[]}"#)
+            let id = try #require(lift["id"] as? Int)
+            try await fixture.store.addUser(ConsoleUser(username: "admin3", displayName: "admin3",
+                                                        passwordHash: fixture.services.accounts.hashPassword(ConsoleFixture.password),
+                                                        roles: ["admin", "auditor"], departments: [1]))
+            let reader = try await client.login("admin3")
+            #expect(try await client.send(.post, "/api/v1/access-changes/\(id)/approve", token: reader).0 == .forbidden)
+            let second = try await client.login(Self.secondAdmin)
+            #expect(try await client.send(.post, "/api/v1/access-changes/\(id)/approve", token: second).0 == .ok)
+        }
+    }
+
     @Test func anAdministratorGrantingItselfContentWaitsForASecondAdministrator() async throws {
         let fixture = try await Self.fixture(seed: 151)
         try await fixture.withClient { client in
@@ -255,7 +280,8 @@ import Testing
     @Test func grantingAGuardedRoleOrUnmaskingWaits() {
         for role in ["auditor", "manager", "qa", "admin"] {
             let result = split(user(["viewer"], [1]), ConsoleUserChange(roles: ["viewer", role]))
-            #expect(result.immediate == nil && result.pending == AccessChangePayload(roles: ["viewer", role]), "\(role)")
+            // The queued role carries the scope and unmask right it will reach, so the approver sees them.
+            #expect(result.immediate == nil && result.pending == AccessChangePayload(roles: ["viewer", role], departments: [1], mayUnmask: false), "\(role)")
         }
         #expect(split(user(["viewer"], [2]), ConsoleUserChange(roles: ["viewer"])).pending == nil)
         #expect(split(user(["auditor"], [1]), ConsoleUserChange(mayUnmask: true)).pending == AccessChangePayload(mayUnmask: true))
@@ -263,7 +289,10 @@ import Testing
             == .init(immediate: ConsoleUserChange(mayUnmask: false), pending: nil))
         // Swapping one content role for another: the old goes now, the new waits.
         #expect(split(user(["auditor"], [1]), ConsoleUserChange(roles: ["manager"]))
-            == .init(immediate: ConsoleUserChange(roles: []), pending: AccessChangePayload(roles: ["manager"])))
+            == .init(immediate: ConsoleUserChange(roles: []), pending: AccessChangePayload(roles: ["manager"], departments: [1], mayUnmask: false)))
+        // A scope widened while the user had no content role is shown with the role and applied as shown.
+        #expect(split(user([], [1]), ConsoleUserChange(roles: ["manager"])).pending?.departments == [1])
+        #expect(split(user(["auditor"], [1], unmask: true), ConsoleUserChange(roles: ["manager"], mayUnmask: false)).pending?.mayUnmask == false)
     }
 
     @Test func widerScopeWaitsOnlyForContentRoles() {

@@ -204,6 +204,9 @@ import Testing
         #expect(LoginThrottle.key(forAddress: "2001:DB8:1:2::1") == LoginThrottle.key(forAddress: "2001:0db8:0001:0002:ffff:ffff:ffff:ffff"))
         #expect(LoginThrottle.key(forAddress: "2001:db8:1:2::1") != LoginThrottle.key(forAddress: "2001:db8:1:3::1"))
         #expect(LoginThrottle.key(forAddress: "fe80::1%eth0") == LoginThrottle.key(forAddress: "fe80::2"))
+        // A forwarded address's port does not make a fresh key.
+        #expect(LoginThrottle.key(forAddress: "192.0.2.1:5678") == "192.0.2.1")
+        #expect(LoginThrottle.key(forAddress: "[2001:db8:1:2::1]:443") == LoginThrottle.key(forAddress: "2001:db8:1:2::9"))
     }
 
     /// The throttle's memory is bounded: when its tables are full of live entries a new address goes untracked (never
