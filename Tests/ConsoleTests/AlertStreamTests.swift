@@ -22,7 +22,7 @@ import Testing
     /// Opens the stream as a fresh auditor, lets it run (it must stay open), applies `change` and expects the stream
     /// to end well before `timeout`.
     func expectStreamEnds(after change: @escaping @Sendable (ConsoleFixture, any TestClientProtocol, String, String) async throws -> Void,
-                          timeout: Duration = .seconds(20)) async throws {
+                          timeout: Duration = .seconds(60)) async throws {
         // A fixture of its own: another suite changing the shared one's protected staff would end the stream early.
         let fixture = try await StreamFixture.shared.get()
         let username = "streamer-\(UUID().uuidString.prefix(8).lowercased())"
