@@ -96,7 +96,8 @@ extension PostgresArchiveStore: AccessChangeStore {
             if let refusal = change.refusal(of: decision, by: decider) { throw StorageError(refusal) }
             if decision == .approve { try await applyAccessChange(change, connection, now: now) }
             guard let decided = try await connection.row("""
-                UPDATE access_change SET status = \(decision.status.rawValue), decided_by = \(decider), decided_at = \(now), note = \(note)
+                UPDATE access_change SET status = \(decision.status.rawValue), decided_by = \(decider), decided_at = \(now), note = \(note),
+                    payload = \(change.payload.scrubbed.json)
                 WHERE id = \(id) AND status = 'pending'
                 RETURNING \(unescaped: Self.accessChangeColumns)
                 """, logger: logger, { try Self.accessChange($0, now: now) }) else {

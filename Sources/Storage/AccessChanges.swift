@@ -102,6 +102,16 @@ public struct AccessChange: Sendable, Hashable {
     }
 }
 
+extension AccessChangePayload {
+    /// The payload kept once a change is decided: a password reset's bcrypt hash is no use any more and is dropped
+    /// (an empty string still says there was a reset).
+    public var scrubbed: AccessChangePayload {
+        var payload = self
+        if payload.passwordHash != nil { payload.passwordHash = "" }
+        return payload
+    }
+}
+
 /// What an ``AccessChange`` sets when approved; `nil` leaves a field as it is. Stored as JSON.
 ///
 /// A password reset holds the new password's bcrypt hash, never the password.

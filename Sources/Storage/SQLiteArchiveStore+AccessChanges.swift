@@ -65,8 +65,8 @@ extension SQLiteArchiveStore: AccessChangeStore {
             if let refusal = change.refusal(of: decision, by: decider) { throw StorageError(refusal) }
             if decision == .approve { try Self.applyAccessChange(change, db: db, now: now) }
             try db.execute(sql: """
-                UPDATE access_change SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ? AND status = 'pending'
-                """, arguments: [decision.status.rawValue, decider, now, note, id])
+                UPDATE access_change SET status = ?, decided_by = ?, decided_at = ?, note = ?, payload = ? WHERE id = ? AND status = 'pending'
+                """, arguments: [decision.status.rawValue, decider, now, note, change.payload.scrubbed.json, id])
             guard db.changesCount == 1 else { throw StorageError("access change #\(id) was decided meanwhile") }
             return .success(try Self.accessChange(db: db, id: id, now: now)!)
         }

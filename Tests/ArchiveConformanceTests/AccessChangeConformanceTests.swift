@@ -66,6 +66,9 @@ private final class ChangeClock: @unchecked Sendable {
             #expect(cy.roles == ["auditor"] && cy.departments == [1] && cy.mayUnmask && cy.passwordHash == "$2b$04$new-cy")
             // The new password ended the old sessions, as updateUser does.
             #expect(try await store.session(tokenHash: "s-cy") == nil)
+            // Once decided, the change keeps no bcrypt hash (it still says there was a reset).
+            let stored = try await store.accessChange(id: grant.id)
+            #expect(approved.payload.passwordHash == "" && stored?.payload.passwordHash == "")
             await #expect(throws: StorageError.self) { try await store.decideAccessChange(id: grant.id, .refuse, by: "bo", note: nil) }
             do {
                 try await store.decideAccessChange(id: 999_999, .approve, by: "bo", note: nil)
