@@ -42,6 +42,17 @@ public struct ChatMessage: Sendable, Hashable {
         return .single(from, peer)
     }
 
+    /// Everyone the message makes a participant of its conversation: the sender and every recipient, each once, sender
+    /// first.
+    ///
+    /// Both engines record them when the message is stored. With a single chat's two parties and a group's synced members
+    /// and creator, they are who took part in the conversation: the one set that decides who may open it, which
+    /// conversations a reader's scope lists, and which search results a protected employee hides.
+    public var participants: [PartyID] {
+        var seen = Set<PartyID>()
+        return ([from] + toList).filter { seen.insert($0).inserted }
+    }
+
     /// The searchable text of the message (see ``MessageContent/searchableText``).
     public var searchableText: String { content.searchableText }
 }

@@ -232,10 +232,11 @@ public struct ArchiveMigration: Sendable {
             """
         }
         counts.merge(try await copyConsoleTables(connection)) { first, _ in first }
-        // Derived from the messages: rebuilt rather than copied.
+        // Derived from the messages (everyone who sent or received in each conversation): rebuilt rather than copied.
         try await connection.query("""
-            INSERT INTO conversation_sender (conversation, sender)
-            SELECT DISTINCT conversation, sender FROM message WHERE conversation IS NOT NULL ON CONFLICT DO NOTHING
+            INSERT INTO conversation_party (conversation, party)
+            SELECT DISTINCT m.conversation, p.party FROM message m, unnest(array_prepend(m.sender, m.tolist)) AS p(party)
+            WHERE m.conversation IS NOT NULL ON CONFLICT DO NOTHING
             """, logger: logger)
         // Rows were inserted with their ids: the sequences continue after them.
         for table in ["quarantine", "message_media", "checkpoint", "audit_event", "alert", "risk_hit", "alert_event", "alert_outbox"] {

@@ -30,16 +30,23 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
                             messageCount: Int(try row.get(7, as: Int64.self)))
     }
 
-    /// A condition on conversation `c`: one of its people is in the text array `list` (a parameter). The people: both
-    /// parties of a single chat; a group's members, creator and everyone who sent to it. Driven from the list through
-    /// indexes (parties, senders, rooms), and never NULL, so it can be negated.
+    /// A condition on conversation `c`: one of its people is in the text array `list` (a parameter). Never NULL, so it
+    /// can be negated.
     static func hasParticipant(in list: String) -> String {
+        "c.id IN (\(conversationIDs(withParticipantIn: list)))"
+    }
+
+    /// The ids of the conversations one of whose people is in the text array `list` (a parameter). The people are those of
+    /// ``participants(ofConversation:)``: both parties of a single chat; a group's synced members and creator; everyone who
+    /// sent or received any of its messages. Driven from the list through indexes (parties, `conversation_party`, rooms);
+    /// never NULL.
+    static func conversationIDs(withParticipantIn list: String) -> String {
         """
-        c.id IN (SELECT id FROM conversation WHERE party_a = ANY(\(list)::text[])
-                 UNION SELECT id FROM conversation WHERE party_b = ANY(\(list)::text[])
-                 UNION SELECT conversation FROM conversation_sender WHERE sender = ANY(\(list)::text[])
-                 UNION SELECT c2.id FROM room r JOIN conversation c2 ON c2.roomid = r.id
-                       WHERE r.members && \(list)::text[] OR r.creator = ANY(\(list)::text[]))
+        SELECT id FROM conversation WHERE party_a = ANY(\(list)::text[])
+        UNION SELECT id FROM conversation WHERE party_b = ANY(\(list)::text[])
+        UNION SELECT conversation FROM conversation_party WHERE party = ANY(\(list)::text[])
+        UNION SELECT c2.id FROM room r JOIN conversation c2 ON c2.roomid = r.id
+              WHERE r.members && \(list)::text[] OR r.creator = ANY(\(list)::text[])
         """
     }
 
@@ -74,6 +81,9 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
         }
     }
 
+    /// Everyone who took part in a conversation: both parties of a single chat; a group's synced members and creator; and
+    /// everyone who sent or received any of its messages (``ArchiveModel/ChatMessage/participants``, recorded by the
+    /// commit). The same people as ``hasParticipant(in:)`` and search's ``MessageQuery/hiddenParticipants``.
     public func participants(ofConversation id: String) async throws -> Set<String> {
         try await connection { connection in
             guard let (partyA, partyB, room) = try await connection.row("""
@@ -81,10 +91,12 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
                 """, logger: logger, { (try $0.get(0, as: String?.self), try $0.get(1, as: String?.self), try $0.get(2, as: String?.self)) })
             else { return [] }
             var people = Set([partyA, partyB].compactMap { $0 })
+            for try await person in try await connection.query("""
+                SELECT party FROM conversation_party WHERE conversation = \(id)
+                """, logger: logger).decode(String.self) { people.insert(person) }
             if let room {
                 for try await person in try await connection.query("""
                     SELECT unnest(members) FROM room WHERE id = \(room) UNION SELECT creator FROM room WHERE id = \(room)
-                    UNION SELECT sender FROM conversation_sender WHERE conversation = \(id)
                     """, logger: logger).decode(String.self) { people.insert(person) }
             }
             return people

@@ -103,6 +103,8 @@ extension PostgresArchiveStore {
         var media = MediaColumns()
         var recalls: (target: [String], by: [String]) = ([], [])
         var conversations: [String: ConversationDelta] = [:]
+        // Who took part, per conversation: gathered over the batch, one row per new (conversation, person).
+        var participants: [String: Set<String>] = [:]
         var consents: [(userID: String, externalUserID: String, agreed: Bool, at: Int64)] = []
         var months = Set<PartitionMonth>()
         for item in prepared where stored.insert(item.message.id.rawValue).inserted {
@@ -116,6 +118,7 @@ extension PostgresArchiveStore {
                            insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
+                participants[conversation.rawValue, default: []].formUnion(message.participants.map(\.rawValue))
             }
             switch message.content {
             case .revoke(let target):
@@ -155,11 +158,20 @@ extension PostgresArchiveStore {
                 """, logger: logger)
         }
         try await upsert(conversations, connection)
-        try await connection.query("""
-            INSERT INTO conversation_sender (conversation, sender)
-            SELECT DISTINCT conversation, sender FROM unnest(\(rows.conversation)::text[], \(rows.sender)::text[]) AS s(conversation, sender)
-            WHERE conversation <> '' ON CONFLICT DO NOTHING
-            """, logger: logger)
+        var partyConversation: [String] = []
+        var party: [String] = []
+        for id in participants.keys.sorted() {
+            for person in participants[id, default: []].sorted() {
+                partyConversation.append(id)
+                party.append(person)
+            }
+        }
+        if !party.isEmpty {
+            try await connection.query("""
+                INSERT INTO conversation_party (conversation, party)
+                SELECT * FROM unnest(\(partyConversation)::text[], \(party)::text[]) ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
         try await PostgresAggregates.markDirty(Array(conversations.keys), connection, logger: logger)
         try await PostgresAggregates.write(aggregates, connection, logger: logger)
         return (rows.leafIndex.count, prepared.count - rows.leafIndex.count, months)

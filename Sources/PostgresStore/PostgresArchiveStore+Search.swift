@@ -128,9 +128,14 @@ struct PostgresSearchSQL {
             let excluded = query.excluded.map { SearchVector.term($0, hasher: hasher) }.joined(separator: " | ")
             conditions.append("NOT (m.tokens @@ \(bind(excluded))::text::tsquery)")
         }
-        if !query.excludedParties.isEmpty {
-            let excluded = query.excludedParties.map { SearchVector.party($0, hasher: hasher) }.joined(separator: " | ")
-            conditions.append("NOT (m.tokens @@ \(bind(excluded))::text::tsquery)")
+        if !query.hiddenParticipants.isEmpty {
+            // Whole conversations, by the same people and indexes as the conversation list's scope: an uncorrelated
+            // subquery, which PostgreSQL hashes once (a hashed SubPlan) and each candidate row probes.
+            let hidden = PostgresArchiveStore.conversationIDs(withParticipantIn: bind(query.hiddenParticipants))
+            conditions.append("(m.conversation IS NULL OR m.conversation NOT IN (\(hidden)))")
+            // Outside any conversation (switch records): the message's own sender and recipients.
+            let excluded = query.hiddenParticipants.map { SearchVector.party($0, hasher: hasher) }.joined(separator: " | ")
+            conditions.append("(m.conversation IS NOT NULL OR NOT (m.tokens @@ \(bind(excluded))::text::tsquery))")
         }
         if let since = query.since { conditions.append("m.msgtime >= \(bind(since))::bigint") }
         if let until = query.until { conditions.append("m.msgtime < \(bind(until))::bigint") }

@@ -262,6 +262,18 @@ enum PostgresSchema {
             );
             CREATE INDEX access_change_status ON access_change (status, id);
             """),
+        Migration(name: "v7-conversation-parties", sql: """
+            -- Everyone who sent or received a message of each conversation (ChatMessage.participants), written by the commit,
+            -- as SQLite's v9: with a single chat's parties and a group's synced members and creator, the conversation's
+            -- participants for opening it, a reader's scope and search alike. Replaces conversation_sender; filled from the
+            -- stored messages (one pass over every month partition).
+            CREATE TABLE conversation_party (conversation text NOT NULL, party text NOT NULL, PRIMARY KEY (conversation, party));
+            INSERT INTO conversation_party (conversation, party)
+                SELECT DISTINCT m.conversation, p.party FROM message m, unnest(array_prepend(m.sender, m.tolist)) AS p(party)
+                WHERE m.conversation IS NOT NULL;
+            CREATE INDEX conversation_party_party ON conversation_party (party);
+            DROP TABLE conversation_sender;
+            """),
     ]
 
     /// Serializes schema changes between processes starting together.

@@ -23,7 +23,8 @@ public struct SearchRequest: Sendable, Hashable {
     public var offset = 0
     /// Only messages sent or received by one of these employees (the reader's scope); nil: no restriction.
     public var visibleStaff: Set<String>?
-    /// Never messages sent or received by these (protected staff the reader is not named for).
+    /// Never messages of a conversation one of these took part in, nor messages sent or received by them (protected staff
+    /// the reader is not named for): what the reader may not open, search does not show (``MessageQuery/hiddenParticipants``).
     public var hiddenStaff: Set<String> = []
     /// Mask phone, ID-card and bank-card numbers in snippets (a reader without unmask): the text is masked
     /// before the snippet is cut and marked, so no highlight can spell out a masked digit.

@@ -92,7 +92,8 @@ public struct SearchService: Sendable {
             guard !visible.isEmpty else { return nil }
             query.partyGroups.append(visible.sorted())
         }
-        query.excludedParties = request.hiddenStaff.sorted()
+        // Whole conversations they took part in, as opening a conversation counts them (not only messages naming them).
+        query.hiddenParticipants = request.hiddenStaff.sorted()
         if !request.rooms.isEmpty { query.rooms = request.rooms }
         if !request.conversations.isEmpty { query.conversations = request.conversations }
         query.since = request.since.map { WeComTime(date: $0).milliseconds }

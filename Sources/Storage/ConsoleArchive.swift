@@ -57,7 +57,10 @@ public protocol ConversationCatalog: Sendable {
     /// Conversations, most recent first, with how many match in all.
     func conversations(_ filter: ConversationFilter) async throws -> (total: Int, conversations: [ConversationSummary])
     func conversation(id: String) async throws -> ConversationSummary?
-    /// Everyone who took part: both parties, or a group's members, creator and every sender.
+    /// Everyone who took part — the one definition every surface uses: both parties of a single chat; a group's synced
+    /// members and creator; and everyone who sent or received any of its messages (``ArchiveModel/ChatMessage/participants``,
+    /// recorded with the message). ``ConversationFilter``'s scope and search's ``MessageQuery/hiddenParticipants`` count
+    /// the same people. Empty for an unknown conversation.
     func participants(ofConversation id: String) async throws -> Set<String>
     /// A conversation's messages in time order, `limit` from `offset`.
     func messages(inConversation id: String, limit: Int, offset: Int) async throws -> [StoredMessage]

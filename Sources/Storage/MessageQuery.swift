@@ -11,8 +11,15 @@ public struct MessageQuery: Sendable, Hashable {
     public var excluded: [SearchTokenizer.TermTokens] = []
     /// Each group: the message was sent or received by at least one of these party ids (all groups must hold).
     public var partyGroups: [[String]] = []
-    /// No message sent or received by any of these party ids is returned (protected staff).
-    public var excludedParties: [String] = []
+    /// Protected staff: no message of a conversation any of these took part in is returned — the people of
+    /// ``ConversationCatalog/participants(ofConversation:)``: both parties of a single chat, a group's synced members and
+    /// creator, everyone who sent or received any of its messages — nor any message outside a conversation that one of
+    /// them sent or received. A conversation a reader may not open thus shows nothing in search either.
+    ///
+    /// Cost: the conversations of these people are found once per query through the same indexes as the conversation
+    /// list's scope (protected staff are few; their conversations seldom more than hundreds), and each candidate message
+    /// is checked against them once.
+    public var hiddenParticipants: [String] = []
     public var rooms: [String]?
     public var conversations: [String]?
     /// Inclusive lower bound, milliseconds.

@@ -113,18 +113,20 @@ extension SQLiteArchiveStore {
         }
     }
 
-    /// Everyone who took part in a conversation: both parties, or a group's members, creator and every sender.
+    /// Everyone who took part in a conversation: both parties of a single chat; a group's synced members and creator; and
+    /// everyone who sent or received any of its messages (``ArchiveModel/ChatMessage/participants``, recorded by the
+    /// commit). The same people as ``hasParticipant(in:)`` and search's ``MessageQuery/hiddenParticipants``.
     public func participants(ofConversation id: String) async throws -> Set<String> {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT party_a, party_b, roomid FROM conversation WHERE id = ?", arguments: [id]) else {
                 return []
             }
             var people = Set([row["party_a"], row["party_b"]].compactMap { $0 as String? })
+            people.formUnion(try String.fetchAll(db, sql: "SELECT party FROM conversation_party WHERE conversation = ?", arguments: [id]))
             if let room: String = row["roomid"] {
                 people.formUnion(try String.fetchAll(db, sql: """
                     SELECT j.value FROM room r, json_each(r.members) j WHERE r.id = ? UNION SELECT creator FROM room WHERE id = ?
-                    UNION SELECT sender FROM conversation_sender WHERE conversation = ?
-                    """, arguments: [room, room, id]))
+                    """, arguments: [room, room]))
             }
             return people
         }
@@ -178,16 +180,22 @@ extension SQLiteArchiveStore {
     }
 
     /// A condition on conversation `c`: one of its people is in `list` (an SQL list taking one argument,
-    /// which must be bound five times). The people: both parties of a single chat; a group's members,
-    /// creator and everyone who sent to it. Driven from the list through indexes (parties, senders, rooms), and
-    /// never NULL, so it can be negated.
+    /// which must be bound five times). Never NULL, so it can be negated.
     static func hasParticipant(in list: String) -> String {
+        "c.id IN (\(conversationIDs(withParticipantIn: list)))"
+    }
+
+    /// The ids of the conversations one of whose people is in `list` (an SQL list taking one argument, which must be
+    /// bound five times). The people are those of ``participants(ofConversation:)``: both parties of a single chat; a
+    /// group's synced members and creator; everyone who sent or received any of its messages. Driven from the list
+    /// through indexes (parties, `conversation_party`, rooms); never NULL.
+    static func conversationIDs(withParticipantIn list: String) -> String {
         """
-        c.id IN (SELECT id FROM conversation WHERE party_a IN \(list)
-                 UNION SELECT id FROM conversation WHERE party_b IN \(list)
-                 UNION SELECT conversation FROM conversation_sender WHERE sender IN \(list)
-                 UNION SELECT c2.id FROM room r JOIN conversation c2 ON c2.roomid = r.id WHERE r.creator IN \(list)
-                 UNION SELECT c3.id FROM room r, json_each(r.members) j JOIN conversation c3 ON c3.roomid = r.id WHERE j.value IN \(list))
+        SELECT id FROM conversation WHERE party_a IN \(list)
+        UNION SELECT id FROM conversation WHERE party_b IN \(list)
+        UNION SELECT conversation FROM conversation_party WHERE party IN \(list)
+        UNION SELECT c2.id FROM room r JOIN conversation c2 ON c2.roomid = r.id WHERE r.creator IN \(list)
+        UNION SELECT c3.id FROM room r, json_each(r.members) j JOIN conversation c3 ON c3.roomid = r.id WHERE j.value IN \(list)
         """
     }
 

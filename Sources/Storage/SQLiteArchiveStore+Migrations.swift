@@ -429,6 +429,26 @@ extension SQLiteArchiveStore {
                 CREATE INDEX access_change_status ON access_change(status, id);
                 """)
         }
+        migrator.registerMigration("v9-conversation-parties") { db in
+            try db.execute(sql: """
+                -- Everyone who sent or received a message of each conversation (ChatMessage.participants), written by the
+                -- commit. With a single chat's parties and a group's synced members and creator they are the conversation's
+                -- participants: the one set that decides who may open it, what a reader's scope lists and which search
+                -- results protected staff hide — a recipient who never speaks, in a group the directory never synced, too.
+                -- Replaces conversation_sender (its senders are here); filled from the stored messages.
+                CREATE TABLE conversation_party (
+                    conversation TEXT NOT NULL,
+                    party TEXT NOT NULL,
+                    PRIMARY KEY (conversation, party)
+                ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO conversation_party (conversation, party)
+                    SELECT conversation, sender FROM message WHERE conversation IS NOT NULL;
+                INSERT OR IGNORE INTO conversation_party (conversation, party)
+                    SELECT m.conversation, j.value FROM message m, json_each(m.tolist) j WHERE m.conversation IS NOT NULL;
+                CREATE INDEX conversation_party_party ON conversation_party(party);
+                DROP TABLE conversation_sender;
+                """)
+        }
         return migrator
     }
 }

@@ -110,9 +110,16 @@ struct SearchSQL {
             conditions.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
             arguments.append(query.excluded.map { Self.term($0, hasher: hasher) }.joined(separator: " OR "))
         }
-        if !query.excludedParties.isEmpty {
-            conditions.append("m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)")
-            arguments.append(query.excludedParties.map { "who : " + hasher.token(SearchIndexWriter.partyToken($0)) }.joined(separator: " OR "))
+        if !query.hiddenParticipants.isEmpty {
+            // Whole conversations, by the same people and indexes as the conversation list's scope: SQLite computes the
+            // subquery once into an ephemeral index, which each candidate row probes once.
+            let hiddenConversations = SQLiteArchiveStore.conversationIDs(withParticipantIn: "(SELECT value FROM json_each(?))")
+            conditions.append("(m.conversation IS NULL OR m.conversation NOT IN (\(hiddenConversations)))")
+            arguments += Array(repeating: JSONText.array(query.hiddenParticipants), count: 5)
+            // Outside any conversation (switch records): the message's own sender and recipients. (Inside one, they took
+            // part in it; the posting lists are read only if such a record is a candidate.)
+            conditions.append("(m.conversation IS NOT NULL OR m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?))")
+            arguments.append(query.hiddenParticipants.map { "who : " + hasher.token(SearchIndexWriter.partyToken($0)) }.joined(separator: " OR "))
         }
         if let since = query.since {
             conditions.append("m.msgtime >= ?")

@@ -170,6 +170,9 @@ public final class SQLiteArchiveStore: ArchiveStore {
             }
         }
         var conversations: [String: ConversationDelta] = [:]
+        // Who took part, per conversation: gathered over the batch, so a group's members named in every message's
+        // recipients cost one row write per batch, not one per message.
+        var participants: [String: Set<String>] = [:]
         var inserted = 0
         var ledger = try LedgerAppender(db: db, enabled: ledgered)
         var aggregates = InsightAggregator()
@@ -182,8 +185,13 @@ public final class SQLiteArchiveStore: ArchiveStore {
             aggregates.add(message, employee: try responsibleEmployee(message, db: db), insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_sender (conversation, sender) VALUES (?, ?)")
-                    .execute(arguments: [conversation.rawValue, message.from.rawValue])
+                participants[conversation.rawValue, default: []].formUnion(message.participants.map(\.rawValue))
+            }
+        }
+        for id in participants.keys.sorted() {
+            for party in participants[id, default: []].sorted() {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_party (conversation, party) VALUES (?, ?)")
+                    .execute(arguments: [id, party])
             }
         }
         for (id, delta) in conversations {

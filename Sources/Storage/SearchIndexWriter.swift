@@ -11,7 +11,7 @@ package enum SearchIndexWriter {
         var conversation: String?
 
         package init(_ message: ChatMessage) {
-            parties = [message.from.rawValue] + message.toList.map(\.rawValue)
+            parties = message.participants.map(\.rawValue)
             room = message.room?.rawValue
             conversation = message.conversation?.rawValue
         }

@@ -165,6 +165,8 @@ struct EnginesAgreeTests {
         case 3: request.recalled = Bool.random(using: &rng)
         case 4: request.hasMedia = true
         case 5: request.newestFirst = false
+        // Protected staff hide every conversation they took part in, by the same people on both engines.
+        case 6: request.hiddenStaff = [rng.pick(corpus.archive.corp.employees).userID]
         default: break
         }
         request.offset = Int.random(in: 0..<3, using: &rng) == 0 ? 10 : 0

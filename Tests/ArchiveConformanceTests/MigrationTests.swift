@@ -68,6 +68,10 @@ struct MigrationTests {
             var after = try await postgres.stats()
             before.mediaPending = 0; after.mediaPending = 0
             #expect(before == after)
+            // Who took part in each conversation is rebuilt from the copied messages.
+            for conversation in try await sqlite.conversations(ConversationFilter(limit: 30)).conversations {
+                #expect(try await postgres.participants(ofConversation: conversation.id) == (try await sqlite.participants(ofConversation: conversation.id)))
+            }
             for text in ["\"保本\"", "\"的\"", ""] {
                 var request = SearchRequest()
                 request.text = text
