@@ -54,7 +54,6 @@ enum ContentRoutes {
         router.get("api/v1/search") { request, context -> SearchJSON in
             let policy = try await services.authorize(context, .readContent)
             let search = try searchRequest(QueryParameters(request), policy: policy)
-
             let result: SearchResult
             do {
                 result = try await services.search.search(search)
