@@ -74,13 +74,11 @@ enum AlertRoutes {
     static func readableAlert(_ context: ConsoleContext, policy: AccessPolicy, services: ConsoleServices) async throws -> (AlertRecord, [AlertHit], [AlertEvent]) {
         let text = try context.pathParameter("id")
         guard let id = Int64(text), let found = try await services.store.alert(id: id),
-              try await visible([found.0], policy: policy, services: services).count == 1 else {
+              let alert = try await visible([found.0], policy: policy, services: services).first else {
             throw HTTPError(.notFound, message: "no alert \(text) that you may work")
         }
         guard policy.masksPII else { return found }
-        // Matches, notes and the alert's message are content: masked here once for the API and the page alike.
-        var alert = found.0
-        alert.message = alert.message.map(PIIMasker.mask)
+        // Matches and notes are content: masked here once for the API and the page alike (the alert itself by `visible`).
         let events = found.2.map { event -> AlertEvent in
             var event = event
             event.note = event.note.map(PIIMasker.mask)
@@ -89,6 +87,8 @@ enum AlertRoutes {
         return (alert, found.1.map(masked), events)
     }
 
+    /// The alerts this reader may work, as they may see them (the free-text message masked without unmask): every
+    /// list, page, detail and the live stream read alerts through here.
     static func visible(_ alerts: [AlertRecord], policy: AccessPolicy, services: ConsoleServices) async throws -> [AlertRecord] {
         var participants: [String: Set<String>] = [:]
         var result: [AlertRecord] = []
@@ -104,7 +104,10 @@ enum AlertRoutes {
             } else {
                 people = [alert.sender]
             }
-            if policy.mayWorkAlert(participants: people) { result.append(alert) }
+            guard policy.mayWorkAlert(participants: people) else { continue }
+            var shown = alert
+            if policy.masksPII { shown.message = alert.message.map(PIIMasker.mask) }
+            result.append(shown)
         }
         return result
     }
@@ -163,10 +166,8 @@ enum AlertStream {
         return 0
     }
 
-    /// One `alert` event; free text is masked for a reader without unmask.
-    static func event(_ alert: AlertRecord, maskPII: Bool) throws -> ByteBuffer {
-        var alert = alert
-        if maskPII { alert.message = alert.message.map(PIIMasker.mask) }
+    /// One `alert` event of an alert read through ``AlertRoutes/visible(_:policy:services:)`` (so already masked).
+    static func event(_ alert: AlertRecord) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = String(decoding: try encoder.encode(alert), as: UTF8.self)
@@ -200,7 +201,7 @@ enum AlertStream {
                     checked = clock.now
                 }
                 for alert in try await AlertRoutes.visible(fresh, policy: policy, services: services) {
-                    try await writer.write(try event(alert, maskPII: policy.masksPII))
+                    try await writer.write(try event(alert))
                     wrote = clock.now
                 }
                 last = fresh.last?.id ?? last

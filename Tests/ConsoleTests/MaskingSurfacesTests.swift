@@ -90,7 +90,8 @@ import WeCom
             for alert in ((alerts as? [String: Any])?["items"] as? [[String: Any]]) ?? [] {
                 if let id = alert["id"] as? Int { surfaces += ["/api/v1/alerts/\(id)", "/alerts/\(id)"] }
             }
-            surfaces += ["/api/v1/reports/negative-conversations.csv", "/api/v1/reports/volume-employees.csv"]
+            surfaces += ["/api/v1/reports/negative-conversations.csv", "/api/v1/reports/volume-employees.csv", "/api/v1/alerts?limit=1000", "/alerts",
+                         "/api/v1/reports", "/reports", "/api/v1/conversations?limit=500", "/conversations", "/customers"]
             for uri in surfaces {
                 let response = try await client.get(uri, token: auditor)
                 #expect(response.status.code < 500, "\(uri)")
