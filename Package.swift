@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "TextKit", swiftSettings: swiftSettings),
         .target(name: "Risk", dependencies: ["TextKit", "ArchiveModel"], swiftSettings: swiftSettings),
         .target(name: "Quality", swiftSettings: swiftSettings),
-        .target(name: "Insights", resources: [.copy("Resources/sentiment.model")], swiftSettings: swiftSettings),
+        .target(name: "Insights", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // MARK: - adapters
@@ -49,10 +49,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The storage interface: protocols, record types, sealing format. No database driver.
         .target(
-            name: "Storage",
+            name: "ArchiveStore",
             dependencies: [
                 "ArchiveModel", "Ledger", "TextKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: - engines (the only modules that import a database driver)
+        .target(
+            name: "SQLiteStore",
+            dependencies: [
+                "ArchiveModel", "ArchiveStore", "Ledger", "TextKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -61,12 +71,23 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "ArchiveModel", "Ledger", "TextKit", "Storage",
+                "ArchiveModel", "Ledger", "TextKit", "ArchiveStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Copies an embedded archive into PostgreSQL: the one place both drivers meet.
+        .target(
+            name: "StoreMigration",
+            dependencies: [
+                "ArchiveModel", "Ledger", "ArchiveStore", "SQLiteStore", "PostgresStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -74,7 +95,7 @@ let package = Package(
         .target(
             name: "ObjectStorage",
             dependencies: [
-                "Storage",
+                "ArchiveStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,13 +105,13 @@ let package = Package(
         ),
         .target(
             name: "Search",
-            dependencies: ["ArchiveModel", "TextKit", "Storage"],
+            dependencies: ["ArchiveModel", "TextKit", "ArchiveStore"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Alerts",
             dependencies: [
-                "ArchiveModel", "Storage", "WeCom", .product(name: "Crypto", package: "swift-crypto"),
+                "ArchiveModel", "ArchiveStore", "WeCom", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -98,9 +119,10 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ledger", "Risk", "Quality", "Insights",
+                "ArchiveModel", "WeCom", "ArchiveStore", "Ledger", "Risk", "Quality", "Insights",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources/sentiment.model")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -117,7 +139,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "ArchiveModel", "Storage", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest", "Insights",
+                "ArchiveModel", "ArchiveStore", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest", "Insights",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -136,8 +158,8 @@ let package = Package(
         .executableTarget(
             name: "chatledger",
             dependencies: [
-                "ArchiveModel", "WeCom", "Storage", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console", "Quality", "Insights",
-                "PostgresStore", "ObjectStorage",
+                "ArchiveModel", "WeCom", "ArchiveStore", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console", "Quality", "Insights",
+                "SQLiteStore", "PostgresStore", "StoreMigration", "ObjectStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -154,8 +176,8 @@ let package = Package(
         // MARK: - tests
         .testTarget(
             name: "ArchiveConformanceTests",
-            dependencies: [
-                "Storage", "PostgresStore", "ObjectStorage", "Search", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Ledger", "Alerts",
+            dependencies: ["SQLiteStore", 
+                "ArchiveStore", "PostgresStore", "StoreMigration", "ObjectStorage", "Search", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Ledger", "Alerts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "ObjectStorageTests",
             dependencies: [
-                "ObjectStorage", "Storage",
+                "ObjectStorage", "ArchiveStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -174,36 +196,36 @@ let package = Package(
         .testTarget(name: "ArchiveModelTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SearchTests",
-            dependencies: ["Search", "Storage", "TextKit", "Ingest", "WeCom", "Simulator", "ArchiveModel"],
+            dependencies: ["SQLiteStore", "Search", "ArchiveStore", "TextKit", "Ingest", "WeCom", "Simulator", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AlertsTests",
-            dependencies: ["Alerts", "Ingest", "Risk", "Storage", "WeCom", "Simulator", "ArchiveModel",
+            dependencies: ["SQLiteStore", "Alerts", "Ingest", "Risk", "ArchiveStore", "WeCom", "Simulator", "ArchiveModel",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "InsightsTests", dependencies: ["Insights", "Ingest", "Storage", "ArchiveModel", "Simulator", "WeCom", "Alerts"], swiftSettings: swiftSettings),
-        .testTarget(name: "QualityTests", dependencies: ["Quality", "Ingest", "Storage", "ArchiveModel", "Alerts", "WeCom"], swiftSettings: swiftSettings),
+        .testTarget(name: "InsightsTests", dependencies: ["SQLiteStore", "Insights", "Ingest", "ArchiveStore", "ArchiveModel", "Simulator", "WeCom", "Alerts"], swiftSettings: swiftSettings),
+        .testTarget(name: "QualityTests", dependencies: ["SQLiteStore", "Quality", "Ingest", "ArchiveStore", "ArchiveModel", "Alerts", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "WeComTests", dependencies: ["WeCom", "ArchiveModel", "Simulator"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "ArchiveModel", "WeCom"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["SQLiteStore", "ArchiveStore", "ArchiveModel", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "Storage", "WeCom", "Simulator", "ArchiveModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SQLiteStore", "Ingest", "ArchiveStore", "WeCom", "Simulator", "ArchiveModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FinanceSDKTests",
-            dependencies: ["Ingest", "Storage", "WeCom", "Simulator", "ArchiveModel"],
+            dependencies: ["SQLiteStore", "Ingest", "ArchiveStore", "WeCom", "Simulator", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: [
-                "Storage", "Ledger", "Ingest", "WeCom", "Simulator", "ArchiveModel",
+            dependencies: ["SQLiteStore", 
+                "ArchiveStore", "Ledger", "Ingest", "WeCom", "Simulator", "ArchiveModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -211,14 +233,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "WeCom", "Ingest", "Storage", "ArchiveModel"],
+            dependencies: ["SQLiteStore", "Simulator", "WeCom", "Ingest", "ArchiveStore", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: [
-                "Console", "Storage", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Risk", "Ledger",
+            dependencies: ["SQLiteStore", 
+                "Console", "ArchiveStore", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Risk", "Ledger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

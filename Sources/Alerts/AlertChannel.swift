@@ -1,5 +1,5 @@
+import ArchiveStore
 import Foundation
-import Storage
 import WeCom
 
 /// Somewhere an alert is announced. A channel that throws is retried later from the outbox.

@@ -1,6 +1,6 @@
+import ArchiveStore
 import Foundation
 import Logging
-import Storage
 import WeCom
 
 /// Delivers queued alerts to their channels; failures stay in the outbox and are retried with backoff.

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
-import Storage
 import WeCom
 
 /// A generic JSON webhook, signed: `X-ChatLedger-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>`.

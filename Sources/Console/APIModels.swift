@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Search
-import Storage
 import TextKit
 
 /// A message as the API returns it: directory names resolved, PII masked unless the reader may unmask.

@@ -1,6 +1,6 @@
+import ArchiveStore
 import Foundation
 import Hummingbird
-import Storage
 
 /// Four-eyes for access to content: changes that widen someone's access (``AccessChangeRule``) wait as pending
 /// ``AccessChange``s until a second administrator approves them; `GET /api/v1/access-changes`,

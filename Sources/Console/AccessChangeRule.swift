@@ -1,4 +1,4 @@
-import Storage
+import ArchiveStore
 
 /// Which part of an administrator's change widens someone's access to chat content, and so waits for a second
 /// administrator (four-eyes), and which part narrows it or is neutral, and so applies at once.

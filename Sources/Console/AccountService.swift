@@ -1,7 +1,7 @@
+import ArchiveStore
 import Foundation
 import HummingbirdBcrypt
 import HummingbirdOTP
-import Storage
 
 /// Sign-in: password (bcrypt), lockout after repeated failures, optional TOTP, sessions and API tokens.
 ///

@@ -1,8 +1,8 @@
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Ledger
 import Risk
-import Storage
 
 /// The administration page: access changes awaiting a second administrator, users, roles and scopes, protected staff,
 /// lexicons and rules, ledger and service status. Changes are audited, and split into what applies now and what waits

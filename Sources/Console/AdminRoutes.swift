@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Ledger
-import Storage
 
 /// Users, protected staff and service status (administrators); the audit log (auditors and administrators);
 /// statistics (everyone with a role).

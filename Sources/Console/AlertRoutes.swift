@@ -1,7 +1,7 @@
+import ArchiveStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Storage
 import TextKit
 
 /// The alert queue: list, one alert with its hits and history, lifecycle actions, and the live feed.

@@ -1,8 +1,8 @@
+import ArchiveStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Storage
 
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/auth/me`.
 enum AuthRoutes {

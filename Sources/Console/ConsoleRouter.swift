@@ -1,9 +1,9 @@
+import ArchiveStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import Prometheus
-import Storage
 
 /// The console's HTTP surface: the JSON API under `/api/v1`, the pages, `/healthz` and `/metrics`.
 public enum ConsoleRouter {

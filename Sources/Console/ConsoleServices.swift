@@ -1,9 +1,9 @@
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Logging
 import Prometheus
 import Search
-import Storage
 
 /// What the console's routes work with; built once by `chatledger serve` or `chatledger demo`.
 public struct ConsoleServices: Sendable {

@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Hummingbird
-import Storage
 import TextKit
 
 /// The only way the console reads messages for display: each read takes a ``ReadableConversation`` that

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Search
-import Storage
 import TextKit
 
 /// Conversations, a customer's whole history, messages, search and media: content, so every call is

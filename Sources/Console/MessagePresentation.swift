@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
-import Storage
 import TextKit
 import WeCom
 

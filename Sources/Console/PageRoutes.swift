@@ -1,10 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Risk
 import Search
-import Storage
 import TextKit
 
 /// The server-rendered console. Every page asks the same ``AccessPolicy`` as the API and audits the same

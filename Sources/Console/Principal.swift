@@ -1,4 +1,4 @@
-import Storage
+import ArchiveStore
 
 /// Who is asking: a signed-in user, by session cookie or API token.
 public struct Principal: Sendable, Hashable {

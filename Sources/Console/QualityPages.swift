@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Ingest
 import Quality
-import Storage
 
 /// The reply-timeout page (overdue now, response times, settings) and the quality-review queue and scoring page.
 enum QualityPages {

@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Ingest
 import Quality
-import Storage
 
 /// Reply timeouts and quality review in the API: the overdue list, response statistics and settings;
 /// the review queue, drawing samples and scoring. Readers see only employees in their scope.

@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Hummingbird
 import Ingest
 import Insights
-import Storage
 import TextKit
 
 /// Reports: `GET /api/v1/reports` (JSON), `GET /api/v1/reports/{table}.csv`, and the dashboard page with

@@ -1,5 +1,5 @@
+import ArchiveStore
 import Logging
-import Storage
 import WeCom
 
 /// Wakes the pull loop: WeCom's `msgaudit_notify` callback calls ``notify()``; a timer is the backstop.

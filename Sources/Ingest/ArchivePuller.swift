@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Logging
-import Storage
 import WeCom
 
 /// Pulls GetChatData from the last committed seq until the source has nothing more.

@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Logging
-import Storage
 import WeCom
 
 /// Refreshes who is who from WeCom's API: archived members and their departments, their customers,

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Logging
-import Storage
 import WeCom
 
 /// Decrypt → decode → commit, exactly once.

@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Insights
-import Storage
 
 /// Sentiment and topics of every customer message, computed at ingest next to risk scanning so that the
 /// report aggregates are written by the commit that stores the message.

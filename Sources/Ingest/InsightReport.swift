@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Insights
 import Quality
-import Storage
 
 /// The managers' report for a period and scope: violation ranking, consultation peak hours, issue types,
 /// response times and review scores, sentiment, message volume. Built from the aggregates ingest keeps.

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
-import Storage
 import WeCom
 
 /// Downloads due attachments chunk by chunk into the blob store, checking md5 when WeCom sends one.

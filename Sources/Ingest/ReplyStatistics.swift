@@ -1,6 +1,6 @@
+import ArchiveStore
 import Foundation
 import Quality
-import Storage
 
 /// First-response and average response times, reply rate within the target, per employee and department.
 public struct ReplyStatistics: Sendable, Codable {

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Logging
 import Quality
-import Storage
 
 /// Reply-timeout reminders (超时提醒): keeps every customer's wait computed from the archive and sends the
 /// reminder, then the escalation, exactly once each.

@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Risk
-import Storage
 
 /// Risk scanning at ingest: which policy version, and which channels new alerts go to.
 public struct RiskAnalysis: Sendable {

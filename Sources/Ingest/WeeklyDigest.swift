@@ -1,6 +1,6 @@
+import ArchiveStore
 import Foundation
 import Logging
-import Storage
 
 /// The weekly digest (周报) pushed through the alert channels: last week's report in a few lines, queued once
 /// per week after Monday 09:00 (Beijing time).

@@ -137,13 +137,6 @@ public struct SentimentModel: Sendable {
         weights = bytes[16...].map { Float(Int8(bitPattern: $0)) * scale }
     }
 
-    /// The model shipped with ChatLedger.
-    public static let shipped: SentimentModel? = {
-        guard let url = Bundle.module.url(forResource: "sentiment", withExtension: "model"),
-              let data = try? Data(contentsOf: url) else { return nil }
-        return try? SentimentModel(serialized: Array(data))
-    }()
-
     /// Splits a labelled corpus deterministically: every fifth sentence (by a stable hash) is held out.
     public static func split(_ samples: [(text: String, positive: Bool)]) -> (training: [(text: String, positive: Bool)], heldOut: [(text: String, positive: Bool)]) {
         var training: [(text: String, positive: Bool)] = []

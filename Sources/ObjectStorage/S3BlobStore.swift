@@ -1,9 +1,9 @@
+import ArchiveStore
 import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Storage
 
 /// Attachments in an S3-compatible bucket (AWS S3, MinIO, Ceph, OSS/COS S3 endpoints), sealed with the archive's
 /// data keys exactly as ``FolderBlobStore`` seals them, under `prefix/ab/cd/<sha256>`.

@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// The right to ingest: a session-level PostgreSQL advisory lock held on a dedicated connection.
 ///

@@ -1,7 +1,7 @@
+import ArchiveStore
 import Foundation
 import Logging
 import PostgresNIO
-import Storage
 
 /// Creating and dropping whole databases, for benchmarks and first-time setup.
 public enum PostgresAdmin {

@@ -1,6 +1,6 @@
+import ArchiveStore
 import Logging
 import PostgresNIO
-import Storage
 
 /// Report aggregates and reply-timeout marks written by the commit that stores the messages, as on SQLite: one
 /// `unnest` upsert per table and batch.

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Logging
 import PostgresNIO
-import Storage
 
 /// Stores risk hits and turns them into alerts inside the commit transaction, as the SQLite archive does:
 /// hits of one category in one conversation within half an hour join one alert, and a new alert is queued in the

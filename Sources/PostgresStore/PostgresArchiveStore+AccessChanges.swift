@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import PostgresNIO
-import Storage
 
 /// Four-eyes access changes: queued, listed, and decided in one transaction with what they apply. The change's row is
 /// locked first, so two administrators deciding at once from two `serve` processes cannot both decide it.

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// Console accounts, sessions, API tokens and protected staff: shared by every `serve` process on this database.
 extension PostgresArchiveStore: ConsoleAccountStore {

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// The alert queue: every `serve` process reads and works the same alerts.
 extension PostgresArchiveStore: AlertDesk {

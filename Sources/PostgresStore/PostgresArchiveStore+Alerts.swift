@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import PostgresNIO
-import Storage
 
 extension PostgresArchiveStore: AlertOutbox {
     /// Claims due outbox rows with `FOR UPDATE SKIP LOCKED` and delivers them inside that transaction, so a row being

@@ -1,22 +1,24 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// A query whose SQL is assembled at run time, with its parameters numbered as they are bound.
-struct DynamicQuery {
+package struct DynamicQuery {
     var conditions: [String] = []
     var bindings = PostgresBindings()
 
-    mutating func bind(_ value: some PostgresNonThrowingEncodable & PostgresDynamicTypeEncodable) -> String {
+    package init() {}
+
+    package mutating func bind(_ value: some PostgresNonThrowingEncodable & PostgresDynamicTypeEncodable) -> String {
         bindings.append(value)
         return "$\(bindings.count)"
     }
 
     var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
 
-    func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
+    package func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
 }
 
 extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekeeping {

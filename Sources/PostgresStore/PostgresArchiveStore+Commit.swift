@@ -1,10 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ledger
 import Logging
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// A message with everything that does not need the database already computed: sealed columns and tokens.
 struct PreparedMessage: Sendable {
@@ -18,7 +18,7 @@ struct PreparedMessage: Sendable {
         let id = message.id.rawValue
         body = ByteBuffer(bytes: try sealer.seal(message.raw, context: SealContext.body(id)))
         text = ByteBuffer(bytes: try sealer.seal(Array(message.searchableText.utf8), context: SealContext.text(id)))
-        tokens = SearchVector.document(text: message.searchableText, participants: SearchIndexWriter.Participants(message), hasher: hasher)
+        tokens = SearchVector.document(text: message.searchableText, participants: SearchParticipants(message), hasher: hasher)
     }
 }
 
@@ -214,11 +214,11 @@ extension PostgresArchiveStore {
 }
 
 /// The month partition of `message` a message time falls in (UTC).
-struct PartitionMonth: Hashable, Sendable {
+package struct PartitionMonth: Hashable, Sendable {
     var year: Int
     var month: Int
 
-    init(milliseconds: Int64) {
+    package init(milliseconds: Int64) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
@@ -228,7 +228,7 @@ struct PartitionMonth: Hashable, Sendable {
 
     var tableName: String { String(format: "message_y%04dm%02d", year, month) }
 
-    func create(_ connection: PostgresConnection, logger: Logger) async throws {
+    package func create(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(PostgresQuery(unsafeSQL: """
             CREATE TABLE IF NOT EXISTS \(tableName) PARTITION OF message FOR VALUES FROM (\(start)) TO (\(end))
             """), logger: logger)
@@ -245,7 +245,8 @@ struct PartitionMonth: Hashable, Sendable {
 }
 
 /// The columns of new `message` rows, written with one `unnest` insert.
-struct MessageColumns {
+package struct MessageColumns {
+    package init() {}
     var leafIndex: [Int64] = []
     var msgid: [String] = []
     var seq: [Int64] = []
@@ -279,7 +280,7 @@ struct MessageColumns {
     }
 
     /// One row as stored: sealed columns as they are (a migration copies them without re-sealing).
-    mutating func append(leafIndex: Int64, msgid: String, seq: Int64, action: String, sender: String, tolistJSON: String,
+    package mutating func append(leafIndex: Int64, msgid: String, seq: Int64, action: String, sender: String, tolistJSON: String,
                          roomid: String?, conversation: String?, msgtime: Int64, msgtype: String, body: ByteBuffer, text: ByteBuffer,
                          recallTarget: String?, recalledBy: String?, archivedAt: Int64, fileExt: String?, hasMedia: Bool, tokens: String) {
         self.leafIndex.append(leafIndex)
@@ -302,7 +303,7 @@ struct MessageColumns {
         self.tokens.append(tokens)
     }
 
-    func insert(_ connection: PostgresConnection, logger: Logger) async throws {
+    package func insert(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             INSERT INTO message_key (msgid, msgtime, leaf_index)
             SELECT * FROM unnest(\(msgid)::text[], \(msgtime)::bigint[], \(leafIndex)::bigint[])

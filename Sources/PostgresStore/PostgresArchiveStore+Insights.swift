@@ -1,5 +1,5 @@
+import ArchiveStore
 import PostgresNIO
-import Storage
 
 extension PostgresArchiveStore: InsightStore {
     /// Reads the aggregates for days in [sinceDay, untilDay): grouped reads in one snapshot, no message scans.

@@ -1,10 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
-import Storage
 
 extension PostgresArchiveStore {
     /// Number of leaves in the log.

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import NIOCore
 import PostgresNIO
-import Storage
 
 extension PostgresArchiveStore: PolicyStore {
     public func policyVersions() async throws -> [PolicyVersion] {

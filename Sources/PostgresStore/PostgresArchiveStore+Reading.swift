@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
-import Storage
 
 extension PostgresArchiveStore {
     /// The `message` columns ``storedMessage(_:)`` reads, in its order.

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import PostgresNIO
-import Storage
 
 /// Reply-timeout waits and notices. Any `serve` process may run the tracker: recomputation is idempotent, and a notice
 /// is sent by whichever process locks its wait first.

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import PostgresNIO
-import Storage
 
 extension PostgresArchiveStore: ReviewStore {
     @discardableResult

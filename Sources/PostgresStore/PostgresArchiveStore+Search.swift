@@ -1,10 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
-import Storage
 import TextKit
 
 extension PostgresArchiveStore {
@@ -54,7 +54,7 @@ extension PostgresArchiveStore {
     public func appendSearchableText(_ text: String, to msgid: MessageID) async throws {
         guard let message = try await message(id: msgid) else { throw StorageError("no message \(msgid) in this archive") }
         let combined = message.searchableText.isEmpty ? text : message.searchableText + "\n" + text
-        let participants = SearchIndexWriter.Participants(parties: [message.from.rawValue] + message.toList.map(\.rawValue),
+        let participants = SearchParticipants(parties: [message.from.rawValue] + message.toList.map(\.rawValue),
                                                           room: message.room?.rawValue, conversation: message.conversation?.rawValue)
         let tokens = SearchVector.document(text: combined, participants: participants, hasher: tokenHasher)
         let sealed = ByteBuffer(bytes: try sealer.seal(Array(combined.utf8), context: SealContext.text(msgid.rawValue)))

@@ -1,10 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// The archive on PostgreSQL: the same ``ArchiveStore`` and ``SearchableArchive`` contracts as the embedded
 /// SQLite archive, for deployments that outgrow one machine. Several processes may open one database; ledger

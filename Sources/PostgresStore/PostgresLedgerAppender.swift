@@ -1,10 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ledger
 import Logging
 import NIOCore
 import PostgresNIO
-import Storage
 
 /// Appends leaves to the Merkle log inside the caller's transaction, which holds the ledger lock.
 ///

@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
-import NIOSSL
 import Logging
+import NIOSSL
 import PostgresNIO
-import Storage
 
 /// Where a PostgreSQL archive lives, parsed from a `postgres://user:password@host:port/database?sslmode=…` URL.
 public struct PostgresLocation: Sendable, CustomStringConvertible {
@@ -86,7 +86,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 
 extension PostgresLocation {
     /// Runs `body` on a connection of its own (outside any pool) and closes it; errors say what to do.
-    func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    package func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
             let connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(), id: 0, logger: logger)
             do {

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Logging
 import PostgresNIO
-import Storage
 
 /// The PostgreSQL schema's history. Shipped migrations never change; new ones are appended.
 ///
@@ -14,7 +14,7 @@ import Storage
 ///   FTS5 table: unigrams weighted A, bigrams B (positioned, so phrases are `<->`), people/group/conversation C.
 /// - Leaf indexes, not row ids, order messages: they are assigned under the ledger lock, so they follow commit order
 ///   across every process.
-enum PostgresSchema {
+package enum PostgresSchema {
     struct Migration {
         var name: String
         var sql: String
@@ -288,7 +288,7 @@ enum PostgresSchema {
     /// The newest migration this binary knows.
     static var latest: String { migrations.last!.name }
 
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+    package static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
             try await connection.query("""

@@ -1,16 +1,16 @@
 import ArchiveModel
-import Storage
+import ArchiveStore
 import TextKit
 
 /// The `tsvector` and `tsquery` texts of the search index: the same keyed-hash tokens as SQLite's FTS5 index.
 ///
 /// Weights keep the three kinds apart: unigrams A, bigrams B (with positions, so a phrase is a chain of
 /// `<->`), participants C. Tokens are base32 (a–z, 2–7), so they need no quoting.
-enum SearchVector {
+package enum SearchVector {
     /// PostgreSQL's largest position; bigrams after it still match alone but not inside a phrase.
     static let maxPosition = 16383
 
-    static func document(text: String, participants: SearchIndexWriter.Participants, hasher: SearchTokenHasher) -> String {
+    package static func document(text: String, participants: SearchParticipants, hasher: SearchTokenHasher) -> String {
         let tokens = SearchTokenizer.document(text)
         var parts: [String] = []
         for token in Set(tokens.unigrams.map(hasher.token)).sorted() { parts.append("\(token):1A") }
@@ -36,10 +36,10 @@ enum SearchVector {
         }
     }
 
-    static func party(_ id: String, hasher: SearchTokenHasher) -> String { hasher.token(SearchIndexWriter.partyToken(id)) + ":C" }
-    static func room(_ id: String, hasher: SearchTokenHasher) -> String { hasher.token(SearchIndexWriter.roomToken(id)) + ":C" }
+    static func party(_ id: String, hasher: SearchTokenHasher) -> String { hasher.token(SearchParticipants.partyToken(id)) + ":C" }
+    static func room(_ id: String, hasher: SearchTokenHasher) -> String { hasher.token(SearchParticipants.roomToken(id)) + ":C" }
     static func conversation(_ id: String, hasher: SearchTokenHasher) -> String {
-        hasher.token(SearchIndexWriter.conversationToken(id)) + ":C"
+        hasher.token(SearchParticipants.conversationToken(id)) + ":C"
     }
 
     /// `(a | b) & (c)`, or nil when there is nothing to match.

@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
-import Storage
 import TextKit
 
 /// Runs searches: parses the terms, normalizes and tokenizes them (TextKit), resolves people and

@@ -1,11 +1,12 @@
+import ArchiveStore
 import ArgumentParser
-import Foundation
-import Crypto
 import Console
+import Crypto
+import Foundation
 import Ingest
 import ObjectStorage
 import PostgresStore
-import Storage
+import SQLiteStore
 
 /// What the engine-neutral commands need from an archive, embedded or on PostgreSQL.
 typealias AnyArchive = ConsoleArchive

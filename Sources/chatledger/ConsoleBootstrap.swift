@@ -1,9 +1,9 @@
+import ArchiveStore
 import Console
 import Foundation
 import Logging
 import Metrics
 import Prometheus
-import Storage
 
 /// Builds the console's services for `serve` and `demo`: metrics, accounts, and the first administrator.
 enum ConsoleBootstrap {

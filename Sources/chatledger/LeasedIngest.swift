@@ -1,11 +1,11 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ingest
 import Logging
 import PostgresStore
 import Simulator
-import Storage
 import WeCom
 
 /// The pull loop of `chatledger ingest` and of `serve` with a source: pull, fetch media, checkpoint — on PostgreSQL

@@ -1,5 +1,5 @@
 import ArchiveModel
-import Storage
+import ArchiveStore
 import WeCom
 
 /// Decodes a stored message back into its typed form (for rescans).

@@ -1,7 +1,7 @@
+import ArchiveStore
 import Foundation
 import Ingest
 import Risk
-import Storage
 
 /// The policy in force: the newest stored version, or the built-in packs stored as version 1 on first use.
 enum PolicyLoader {

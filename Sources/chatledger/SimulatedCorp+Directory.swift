@@ -1,6 +1,6 @@
 import ArchiveModel
+import ArchiveStore
 import Simulator
-import Storage
 
 extension SimulatedCorp {
     /// The corp's directory as ChatLedger stores it.

@@ -1,11 +1,12 @@
 import Alerts
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ingest
 import Risk
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 import WeCom
 

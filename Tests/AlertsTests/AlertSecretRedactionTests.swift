@@ -1,6 +1,6 @@
 import Alerts
+import ArchiveStore
 import Foundation
-import Storage
 import Testing
 import WeCom
 

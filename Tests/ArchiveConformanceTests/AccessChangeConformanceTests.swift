@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import PostgresStore
-import Storage
 import Testing
 
 /// A clock the test moves by hand, shared by the store (which stamps and expires changes) and the test.

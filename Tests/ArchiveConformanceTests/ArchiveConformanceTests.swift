@@ -1,13 +1,13 @@
 import Alerts
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ingest
 import Ledger
+import Risk
 import Search
 import Simulator
-import Risk
-import Storage
 import Testing
 import WeCom
 

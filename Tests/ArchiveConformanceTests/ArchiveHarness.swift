@@ -1,9 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Logging
 import PostgresNIO
 import PostgresStore
-import Storage
+import SQLiteStore
 import Testing
 
 /// Everything the product asks of an archive, whatever the engine.

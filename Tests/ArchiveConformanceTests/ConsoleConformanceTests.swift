@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
 import PostgresStore
-import Storage
 import Testing
 import WeCom
 

@@ -1,11 +1,11 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ingest
 import Ledger
 import Search
 import Simulator
-import Storage
 import Testing
 import TextKit
 

@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
-import Storage
 import Testing
 import WeCom
 

@@ -1,14 +1,16 @@
 import Alerts
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ingest
 import Ledger
 import ObjectStorage
 import PostgresStore
+import SQLiteStore
 import Search
 import Simulator
-import Storage
+import StoreMigration
 import Testing
 
 /// An embedded archive moved to PostgreSQL and S3 keeps its ledger: same root, every record and blob verifies,

@@ -1,10 +1,10 @@
 import Alerts
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import Ledger
 import PostgresStore
-import Storage
 import Testing
 
 /// What only a shared server adds: several processes on one archive, partitions, and tampering at the SQL level.

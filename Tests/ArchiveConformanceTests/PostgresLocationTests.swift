@@ -1,5 +1,5 @@
+import ArchiveStore
 import PostgresStore
-import Storage
 import Testing
 
 /// Reading a PostgreSQL URL needs no server: TLS is required off this machine unless the URL disables it explicitly.

@@ -1,10 +1,11 @@
+import ArchiveStore
 import Console
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Storage
+import SQLiteStore
 import Testing
 
 @Suite(.serialized) struct AccountTests {

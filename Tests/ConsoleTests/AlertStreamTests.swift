@@ -1,10 +1,11 @@
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Storage
+import SQLiteStore
 import Testing
 
 /// The live alert feed asks again who is reading: it ends when the reader signs out, is disabled or loses the role,

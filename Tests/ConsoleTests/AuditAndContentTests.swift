@@ -1,4 +1,5 @@
 import ArchiveModel
+import ArchiveStore
 import Console
 import Crypto
 import Foundation
@@ -6,7 +7,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Storage
+import SQLiteStore
 import Testing
 
 @Suite(.serialized) struct AuditAndContentTests {

@@ -1,9 +1,10 @@
+import ArchiveStore
 import Console
-import NIOCore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Storage
+import NIOCore
+import SQLiteStore
 import Testing
 
 /// Every endpoint × role × scope: the status each reader gets, and that what comes back holds nothing

@@ -1,4 +1,5 @@
 import ArchiveModel
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
@@ -8,8 +9,8 @@ import Ingest
 import Logging
 import Prometheus
 import Risk
+import SQLiteStore
 import Simulator
-import Storage
 import WeCom
 
 /// A seeded simulated archive behind the console, with one user per role and a protected employee.

@@ -1,10 +1,11 @@
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 
 /// Content is shown only through the one ``AccessPolicy`` decision: QA reads only its samples and never a

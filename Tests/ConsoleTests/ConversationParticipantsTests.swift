@@ -1,4 +1,5 @@
 import ArchiveModel
+import ArchiveStore
 import Console
 import Foundation
 import GRDB
@@ -6,7 +7,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Ingest
 import NIOCore
-import Storage
+import SQLiteStore
 import Testing
 import WeCom
 

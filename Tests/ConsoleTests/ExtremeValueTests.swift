@@ -1,11 +1,12 @@
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 
 /// Every route of the console's router (as Hummingbird lists them, not a hand-kept list) with extreme values

@@ -1,11 +1,12 @@
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 
 /// "Administrators see no content" is enforced (issue 15, item 4): whatever widens someone's access to content — a content

@@ -1,4 +1,5 @@
 import ArchiveModel
+import ArchiveStore
 import Console
 import Dispatch
 import Foundation
@@ -7,7 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
-import Storage
+import SQLiteStore
 import Testing
 
 /// Sign-in under attack: parallel guessing, one address trying to keep an account locked, spraying from one address,

@@ -1,12 +1,12 @@
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Ingest
+import NIOCore
 import Risk
 import Simulator
-import NIOCore
-import Storage
 import Testing
 import TextKit
 import WeCom

@@ -1,6 +1,6 @@
+import ArchiveStore
 import Console
 import Foundation
-import Storage
 import Testing
 import TextKit
 

@@ -1,10 +1,11 @@
+import ArchiveStore
 import Console
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Storage
+import SQLiteStore
 import Testing
 
 @Suite(.serialized) struct QualityConsoleTests {

@@ -1,8 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 import WeCom
 

@@ -1,7 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
-import Storage
+import SQLiteStore
 import Testing
 import WeCom
 

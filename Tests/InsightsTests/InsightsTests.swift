@@ -1,9 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
 import Insights
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 import WeCom
 

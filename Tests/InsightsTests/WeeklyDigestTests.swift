@@ -1,8 +1,9 @@
 import Alerts
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
-import Storage
+import SQLiteStore
 import Testing
 import WeCom
 

@@ -1,10 +1,11 @@
 import ArchiveModel
+import ArchiveStore
 import Crypto
 import Foundation
 import GRDB
 import Ingest
+import SQLiteStore
 import Simulator
-import Storage
 import WeCom
 
 /// A sealed archive of a simulated corp with media and a checkpoint, on disk, ready to be attacked.

@@ -1,8 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ledger
+import SQLiteStore
 import Simulator
-import Storage
 import Testing
 
 @Suite struct SealingTests {

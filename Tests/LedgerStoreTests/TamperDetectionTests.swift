@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import GRDB
 import Ledger
-import Storage
 import Testing
 
 @Suite struct TamperDetectionTests {

@@ -1,8 +1,9 @@
+import ArchiveStore
 import Crypto
 import Foundation
 import Ingest
 import Ledger
-import Storage
+import SQLiteStore
 import Testing
 import WeCom
 

@@ -1,7 +1,7 @@
+import ArchiveStore
 import Crypto
 import Foundation
 import ObjectStorage
-import Storage
 import Testing
 
 /// Against a real S3 API: moto's server, started by scripts/start-services.sh (`CHATLEDGER_TEST_S3_ENDPOINT`).

@@ -1,8 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
 import Quality
-import Storage
+import SQLiteStore
 import Testing
 import WeCom
 

@@ -1,9 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
+import SQLiteStore
 import Search
 import Simulator
-import Storage
 import Testing
 import TextKit
 import WeCom

@@ -1,6 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
-import Storage
+import SQLiteStore
 import Testing
 import WeCom
 

@@ -1,10 +1,11 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Crypto
 import Foundation
 import Ingest
+import SQLiteStore
 import Simulator
-import Storage
 import WeCom
 
 struct BenchCommand: AsyncParsableCommand {

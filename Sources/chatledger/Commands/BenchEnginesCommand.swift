@@ -1,12 +1,13 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Crypto
 import Foundation
 import Ingest
 import PostgresStore
+import SQLiteStore
 import Search
 import Simulator
-import Storage
 import WeCom
 
 extension BenchCommand {

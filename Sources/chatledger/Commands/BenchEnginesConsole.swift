@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import Foundation
 import Ingest
 import Simulator
-import Storage
 
 /// What the console asks of each engine in `bench engines`: conversation pages (all, and a manager's scope of ten
 /// employees), the first recomputation of every conversation's reply waits, and a 30-day report.

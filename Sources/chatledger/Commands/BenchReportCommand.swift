@@ -1,10 +1,11 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Ingest
 import Insights
+import SQLiteStore
 import Simulator
-import Storage
 import WeCom
 
 extension BenchCommand {

@@ -1,10 +1,11 @@
 import Alerts
 import ArchiveModel
-import Ingest
-import Storage
+import ArchiveStore
 import ArgumentParser
 import Foundation
+import Ingest
 import Risk
+import SQLiteStore
 import Simulator
 import WeCom
 

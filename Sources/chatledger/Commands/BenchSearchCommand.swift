@@ -1,11 +1,11 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
-import GRDB
 import Ingest
+import SQLiteStore
 import Search
 import Simulator
-import Storage
 import TextKit
 import WeCom
 
@@ -26,8 +26,7 @@ extension BenchCommand {
             defer { archiveFolder.removeUnlessKept() }
             let folder = archiveFolder.url
             let store = try archiveFolder.openStore()
-            let baseline = try DatabaseQueue(path: folder.appendingPathComponent("baseline.sqlite").path)
-            try await baseline.write { db in try db.execute(sql: "CREATE TABLE IF NOT EXISTS plain (id INTEGER PRIMARY KEY, text TEXT NOT NULL)") }
+            let baseline = try PlainTextScanBaseline(path: folder.appendingPathComponent("baseline.sqlite").path)
 
             var sample: [String] = []
             let existing = try await store.stats().messages
@@ -44,11 +43,7 @@ extension BenchCommand {
                     let batch = generator.next(min(20_000, messages - done))
                     _ = try await pipeline.importMessages(batch.map(\.json), batchSize: 5000)
                     let texts = batch.compactMap { try? MessageDecoder().decode($0.json, seq: 0).searchableText }
-                    try await baseline.write { db in
-                        for text in texts {
-                            try db.execute(sql: "INSERT INTO plain (text) VALUES (?)", arguments: [TextNormalizer.normalizedString(text)])
-                        }
-                    }
+                    try await baseline.insert(texts.map(TextNormalizer.normalizedString))
                     if sample.count < 5000 { sample += texts.prefix(500) }
                     done += batch.count
                     progress.update(done)
@@ -58,7 +53,7 @@ extension BenchCommand {
                 BenchLog.write(String(format: "built in %.0f s", buildSeconds))
             }
             if sample.isEmpty {
-                sample = try await baseline.read { db in try String.fetchAll(db, sql: "SELECT text FROM plain ORDER BY random() LIMIT 3000") }
+                sample = try await baseline.sample(3000)
             }
             let sizes = try await store.storageSizes()
             var terms = TermSampler(texts: sample, seed: 5)
@@ -85,13 +80,9 @@ extension BenchCommand {
                 var scans: [Double] = []
                 for request in requests.prefix(scanQueries) {
                     let parsed = SearchQueryParser.parse(request.text)
-                    let likes = parsed.clauses.flatMap { $0 }.map { "%" + TextNormalizer.normalizedString($0) + "%" }
-                    let condition = likes.map { _ in "text LIKE ?" }.joined(separator: " AND ")
+                    let patterns = parsed.clauses.flatMap { $0 }.map(TextNormalizer.normalizedString)
                     let start = Date()
-                    _ = try await baseline.read { db in
-                        (try Int64.fetchAll(db, sql: "SELECT id FROM plain WHERE \(condition) ORDER BY id DESC LIMIT 20", arguments: StatementArguments(likes)),
-                         try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM plain WHERE \(condition) LIMIT 10001)", arguments: StatementArguments(likes)))
-                    }
+                    try await baseline.scan(containingAll: patterns)
                     scans.append(Date().timeIntervalSince(start) * 1000)
                 }
                 classes[name] = QueryClass(latencies, scans)

@@ -1,14 +1,15 @@
-import ArchiveModel
-import ArgumentParser
-import Foundation
 import Alerts
+import ArchiveModel
+import ArchiveStore
+import ArgumentParser
 import Console
+import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import SQLiteStore
 import ServiceLifecycle
 import Simulator
-import Storage
 import WeCom
 
 struct DemoCommand: AsyncParsableCommand {

@@ -1,9 +1,9 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Ingest
 import Simulator
-import Storage
 import WeCom
 
 struct ImportCommand: AsyncParsableCommand {

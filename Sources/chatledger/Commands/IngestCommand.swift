@@ -1,12 +1,12 @@
 import Alerts
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Ingest
 import Logging
 import PostgresStore
 import Simulator
-import Storage
 import WeCom
 
 struct IngestCommand: AsyncParsableCommand {

@@ -1,8 +1,9 @@
+import ArchiveStore
 import ArgumentParser
 import Crypto
 import Foundation
 import Ledger
-import Storage
+import SQLiteStore
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

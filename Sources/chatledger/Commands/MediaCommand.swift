@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
-import Storage
 
 struct MediaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

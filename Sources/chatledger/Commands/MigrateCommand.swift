@@ -1,9 +1,11 @@
+import ArchiveStore
 import ArgumentParser
 import Crypto
 import Foundation
 import ObjectStorage
 import PostgresStore
-import Storage
+import SQLiteStore
+import StoreMigration
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,10 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Ingest
 import Risk
-import Storage
+import SQLiteStore
 
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
+import ArchiveStore
 import ArgumentParser
-import Foundation
 import Console
+import Foundation
 import Ingest
 import Quality
-import Storage
 
 /// `chatledger qa sample|list|score`: quality review (质检) from the command line.
 struct QACommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Ingest
-import Storage
 import WeCom
 
 struct QuarantineCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Ingest
-import Storage
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
+import ArchiveStore
 import ArgumentParser
 import Console
 import Foundation
 import Ingest
 import Quality
-import Storage
 
 /// `chatledger sla overdue|stats|settings`: reply timeouts from the command line.
 struct SLACommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Search
-import Storage
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

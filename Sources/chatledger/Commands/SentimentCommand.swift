@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Insights
 
 /// `chatledger sentiment train|score`: the offline sentiment model.

@@ -1,4 +1,5 @@
 import Alerts
+import ArchiveStore
 import ArgumentParser
 import Console
 import Crypto
@@ -8,7 +9,6 @@ import Ingest
 import Logging
 import PostgresStore
 import ServiceLifecycle
-import Storage
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

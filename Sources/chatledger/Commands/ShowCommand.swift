@@ -1,7 +1,7 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Foundation
-import Storage
 import WeCom
 
 struct ShowCommand: AsyncParsableCommand {

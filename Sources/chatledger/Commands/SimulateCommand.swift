@@ -1,7 +1,7 @@
+import ArchiveStore
 import ArgumentParser
 import Foundation
 import Simulator
-import Storage
 import WeCom
 
 struct SimulateCommand: AsyncParsableCommand {

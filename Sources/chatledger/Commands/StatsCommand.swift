@@ -1,8 +1,8 @@
 import ArchiveModel
+import ArchiveStore
 import ArgumentParser
 import Console
 import Foundation
-import Storage
 
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts of what the archive holds.")

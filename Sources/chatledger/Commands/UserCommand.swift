@@ -1,7 +1,7 @@
+import ArchiveStore
 import ArgumentParser
 import Console
 import Foundation
-import Storage
 
 /// `chatledger user add|list|disable|enable|passwd|grant|token|totp`: console accounts from the command line.
 /// Every change is an audit event, with the operating-system user as the actor.

@@ -1,8 +1,8 @@
+import ArchiveStore
 import ArgumentParser
 import Crypto
 import Foundation
 import Ledger
-import Storage
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,36 @@
+import ArchiveModel
+import Crypto
+import Ledger
+
+/// The tamper-evident log of an archive: checkpoints, proofs, audit leaves and full verification.
+/// The embedded (SQLite) and PostgreSQL archives implement it with the same leaf encoding, so an archive moved
+/// from one to the other keeps its root.
+public protocol LedgeredArchive: Sendable {
+    /// Names this archive's log in its checkpoints (`chatledger/<uuid>`).
+    var origin: String { get }
+    /// Seals records and blobs under this archive's data keys.
+    var sealer: Sealer { get }
+    func treeSize() async throws -> UInt64
+    @discardableResult
+    func writeCheckpoint(signingKey: Curve25519.Signing.PrivateKey,
+                         timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)?) async throws -> Checkpoint?
+    func checkpoints() async throws -> [Checkpoint]
+    func inclusionProof(msgid: String) async throws -> InclusionProofBundle
+    func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?,
+                progress: @escaping @Sendable (Int, Int) -> Void) async throws -> VerifyReport
+    @discardableResult
+    func appendAudit(_ event: AuditEvent) async throws -> StoredAuditEvent
+    /// The blob hashes of a message's attachments, in the order they were fetched.
+    func mediaHashes(of id: MessageID) async throws -> [String]
+}
+
+extension LedgeredArchive {
+    @discardableResult
+    public func writeCheckpoint(signingKey: Curve25519.Signing.PrivateKey) async throws -> Checkpoint? {
+        try await writeCheckpoint(signingKey: signingKey, timestamp: nil)
+    }
+
+    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?) async throws -> VerifyReport {
+        try await verify(publicKey: publicKey, blobs: blobs, progress: { _, _ in })
+    }
+}
