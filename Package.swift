@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Quality", swiftSettings: swiftSettings),
         .target(name: "Insights", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        // Domain rules both engines execute (alert grouping, responsible employee, recall linking, consent, participants).
+        .target(name: "Decisions", dependencies: ["ArchiveModel", "Risk"], swiftSettings: swiftSettings),
 
         // MARK: - adapters
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "ArchiveStore",
             dependencies: [
-                "ArchiveModel", "Ledger", "TextKit",
+                "ArchiveModel", "Decisions", "Ledger", "TextKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "SQLiteStore",
             dependencies: [
-                "ArchiveModel", "ArchiveStore", "Ledger", "TextKit",
+                "ArchiveModel", "ArchiveStore", "Decisions", "Ledger", "TextKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -71,7 +73,7 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "ArchiveModel", "Ledger", "TextKit", "ArchiveStore",
+                "ArchiveModel", "Ledger", "TextKit", "ArchiveStore", "Decisions",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -119,7 +121,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "ArchiveModel", "WeCom", "ArchiveStore", "Ledger", "Risk", "Quality", "Insights",
+                "ArchiveModel", "WeCom", "ArchiveStore", "Decisions", "Ledger", "Risk", "Quality", "Insights",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/sentiment.model")],
@@ -205,6 +207,7 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "ArchiveModel", "Risk"], swiftSettings: swiftSettings),
         .testTarget(name: "RiskTests", dependencies: ["Risk", "ArchiveModel"], swiftSettings: swiftSettings),
         .testTarget(name: "InsightsTests", dependencies: ["SQLiteStore", "Insights", "Ingest", "ArchiveStore", "ArchiveModel", "Simulator", "WeCom", "Alerts"], swiftSettings: swiftSettings),
         .testTarget(name: "QualityTests", dependencies: ["SQLiteStore", "Quality", "Ingest", "ArchiveStore", "ArchiveModel", "Alerts", "WeCom"], swiftSettings: swiftSettings),

@@ -55,4 +55,12 @@ public struct ConversationID: Sendable, Hashable, Codable, RawRepresentable, Cus
         let pair = [a.rawValue, b.rawValue].sorted()
         return ConversationID(rawValue: "single:\(pair[0])|\(pair[1])")
     }
+
+    /// The two parties of a single chat's id, in id order; `nil` for a group's.
+    public var singleChatParties: (PartyID, PartyID)? {
+        guard rawValue.hasPrefix("single:") else { return nil }
+        let pair = rawValue.dropFirst("single:".count).split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        guard pair.count == 2 else { return nil }
+        return (PartyID(rawValue: String(pair[0])), PartyID(rawValue: String(pair[1])))
+    }
 }

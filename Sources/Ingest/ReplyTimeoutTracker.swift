@@ -1,5 +1,6 @@
 import ArchiveModel
 import ArchiveStore
+import Decisions
 import Foundation
 import Logging
 import Quality
@@ -115,14 +116,14 @@ public enum ReplyWaitPlanner {
         }
         let staff = Set(events.filter(\.fromStaff).map(\.sender))
         if !staff.isDisjoint(with: settings.excludedEmployees) { return [] }
-        let responsible: String?
-        if facts.roomID != nil {
-            responsible = facts.roomOwner.flatMap { PartyID(rawValue: $0).inferredKind == .employee ? $0 : nil } ?? events.first(where: \.fromStaff)?.sender
+        // Before the directory knows a group's owner, its first staff member to speak answers for it.
+        let responsible: PartyID? = if facts.roomID != nil {
+            ResponsibleEmployee.of(.group(owner: facts.roomOwner.map(PartyID.init(rawValue:)),
+                                          fallback: events.filter(\.fromStaff).map { PartyID(rawValue: $0.sender) }))
         } else {
-            responsible = facts.conversation.dropFirst("single:".count).split(separator: "|").map(String.init)
-                .first { PartyID(rawValue: $0).inferredKind == .employee }
+            ConversationID(rawValue: facts.conversation).singleChatParties.flatMap { ResponsibleEmployee.of(.single($0.0, $0.1)) }
         }
-        guard let employee = responsible, !settings.excludedEmployees.contains(employee) else { return [] }
+        guard let employee = responsible?.rawValue, !settings.excludedEmployees.contains(employee) else { return [] }
         let chain = organisation.chain(of: employee)
         let rule = settings.rule(forDepartments: chain)
         if facts.roomID != nil && !rule.watchGroups { return [] }

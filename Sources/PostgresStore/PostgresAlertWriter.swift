@@ -1,68 +1,78 @@
 import ArchiveModel
 import ArchiveStore
+import Decisions
 import Logging
 import PostgresNIO
+import Risk
 
-/// Stores risk hits and turns them into alerts inside the commit transaction, as the SQLite archive does:
-/// hits of one category in one conversation within half an hour join one alert, and a new alert is queued in the
-/// outbox for every channel in the same transaction.
+/// Executes ``AlertPlanner``'s plan inside the commit transaction, as the SQLite archive does: stores the hits, raises
+/// or extends alerts and queues every new alert in the outbox for each channel in the same transaction. What joins
+/// what is decided by the planner, not here.
 enum PostgresAlertWriter {
-    static let burstWindow: Int64 = 30 * 60 * 1000
-    static let severities = ["low", "medium", "high", "critical"]
-
     static func record(_ hits: [MessageID: [StoredRiskHit]], of messages: [ChatMessage], policyVersion: Int, channels: [String],
                        now: Int64, connection: PostgresConnection, logger: Logger) async throws {
-        for message in messages {
-            guard let messageHits = hits[message.id], !messageHits.isEmpty,
-                  let leaf = try await connection.query("SELECT leaf_index FROM message_key WHERE msgid = \(message.id.rawValue)",
-                                                        logger: logger).decode(Int64.self).first(where: { _ in true }) else { continue }
-            // A hit already recorded (a duplicate delivery, or a rescan under the same rules) is not news.
-            var fresh: [StoredRiskHit] = []
-            for hit in messageHits {
-                let known = try await connection.query("""
-                    SELECT count(*) FROM risk_hit WHERE message_leaf = \(leaf) AND rule = \(hit.rule) AND start = \(hit.start)
-                    """, logger: logger).decode(Int64.self).first { _ in true } ?? 0
-                if known == 0 { fresh.append(hit) }
+        let planned = hits.planned
+        let candidates = messages.filter { !(planned[$0.id] ?? []).isEmpty }
+        guard !candidates.isEmpty else { return }
+        var leaves: [MessageID: Int64] = [:]
+        let ids = Array(Set(candidates.map(\.id.rawValue)))
+        for try await (msgid, leaf) in try await connection.query("""
+            SELECT msgid, leaf_index FROM message_key WHERE msgid = ANY(\(ids))
+            """, logger: logger).decode((String, Int64).self) {
+            leaves[MessageID(rawValue: msgid)] = leaf
+        }
+        let stored = candidates.filter { leaves[$0.id] != nil }
+        guard let lookup = AlertPlanner.lookup(for: stored, hits: planned) else { return }
+        var recorded: Set<RecordedHit> = []
+        for try await (msgid, rule, start) in try await connection.query("""
+            SELECT k.msgid, h.rule, h.start FROM risk_hit h JOIN message_key k ON k.leaf_index = h.message_leaf
+            WHERE h.message_leaf = ANY(\(Array(leaves.values)))
+            """, logger: logger).decode((String, String, Int).self) {
+            recorded.insert(RecordedHit(message: MessageID(rawValue: msgid), rule: rule, start: start))
+        }
+        var openAlerts: [OpenAlert] = []
+        for try await (id, conversation, category, severity, last) in try await connection.query("""
+            SELECT id, conversation, category, severity, last_msgtime FROM alert
+            WHERE status = ANY(\(AlertGrouping.joinableStatuses)) AND conversation = ANY(\(lookup.conversations.map(\.rawValue).sorted()))
+              AND last_msgtime >= \(lookup.lastMessageTimeFrom.milliseconds)
+            """, logger: logger).decode((Int64, String, String, String, Int64).self) {
+            openAlerts.append(OpenAlert(id: id, conversation: ConversationID(rawValue: conversation), category: RiskCategory(rawValue: category),
+                                        severity: AlertSeverity(rawValue: severity), lastMessageTime: WeComTime(milliseconds: last)))
+        }
+        var opened: [Int64] = []
+        for step in AlertPlanner.plan(messages: stored, hits: planned, recorded: recorded, openAlerts: openAlerts) {
+            try await PostgresAggregates.addViolations(step.hits.count, employee: step.sender.rawValue, category: step.category.rawValue,
+                                                       at: step.time.milliseconds, connection, logger: logger)
+            let alertID: Int64
+            switch (step.alert, step.change) {
+            case (_, .open(let severity)):
+                alertID = try await open(step, severity: severity, channels: channels, now: now, connection: connection, logger: logger)
+                opened.append(alertID)
+            case (.stored(let id), .extend(let severity, let last)):
+                alertID = id
+                try await extend(alertID, severity: severity, last: last, now: now, connection: connection, logger: logger)
+            case (.planned(let index), .extend(let severity, let last)):
+                alertID = opened[index]
+                try await extend(alertID, severity: severity, last: last, now: now, connection: connection, logger: logger)
             }
-            // In category order: alert ids then follow the same order in every run and on every engine.
-            for (category, categoryHits) in Dictionary(grouping: fresh, by: \.category).sorted(by: { $0.key < $1.key }) {
-                try await PostgresAggregates.addViolations(categoryHits.count, employee: message.from.rawValue, category: category,
-                                                           at: message.time.milliseconds, connection, logger: logger)
-                let severity = categoryHits.map(\.severity).max { rank($0) < rank($1) }!
-                let alertID = try await alert(for: message, category: category, severity: severity, channels: channels, now: now,
-                                              connection: connection, logger: logger)
-                for hit in categoryHits {
-                    try await connection.query("""
-                        INSERT INTO risk_hit (message_leaf, category, rule, severity, start, "end", policy_version, alert_id)
-                        VALUES (\(leaf), \(hit.category), \(hit.rule), \(hit.severity), \(hit.start), \(hit.end), \(policyVersion), \(alertID))
-                        ON CONFLICT DO NOTHING
-                        """, logger: logger)
-                }
+            let leaf = leaves[step.message]
+            for hit in step.hits.map(StoredRiskHit.init) {
+                try await connection.query("""
+                    INSERT INTO risk_hit (message_leaf, category, rule, severity, start, "end", policy_version, alert_id)
+                    VALUES (\(leaf), \(hit.category), \(hit.rule), \(hit.severity), \(hit.start), \(hit.end), \(policyVersion), \(alertID))
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
             }
         }
     }
 
-    static func rank(_ severity: String) -> Int { severities.firstIndex(of: severity) ?? 0 }
-
-    private static func alert(for message: ChatMessage, category: String, severity: String, channels: [String], now: Int64,
-                              connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let time = message.time.milliseconds
-        if let conversation = message.conversation?.rawValue,
-           let (id, current) = try await connection.query("""
-               SELECT id, severity FROM alert WHERE conversation = \(conversation) AND category = \(category)
-                 AND status IN ('open', 'assigned', 'acknowledged') AND last_msgtime >= \(time - burstWindow)
-               ORDER BY id DESC LIMIT 1
-               """, logger: logger).decode((Int64, String).self).first(where: { _ in true }) {
-            let higher = rank(severity) > rank(current) ? severity : current
-            try await connection.query("""
-                UPDATE alert SET hit_count = hit_count + 1, last_msgtime = greatest(last_msgtime, \(time)), severity = \(higher),
-                                 updated_at = \(now) WHERE id = \(id)
-                """, logger: logger)
-            return id
-        }
+    private static func open(_ step: AlertPlanStep, severity: AlertSeverity, channels: [String], now: Int64,
+                             connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let time = step.time.milliseconds
         let id = try await connection.query("""
             INSERT INTO alert (conversation, category, severity, status, sender, first_msgtime, last_msgtime, hit_count, created_at, updated_at)
-            VALUES (\(message.conversation?.rawValue), \(category), \(severity), 'open', \(message.from.rawValue), \(time), \(time), 1, \(now), \(now))
+            VALUES (\(step.conversation?.rawValue), \(step.category.rawValue), \(severity.rawValue), 'open', \(step.sender.rawValue),
+                    \(time), \(time), 1, \(now), \(now))
             RETURNING id
             """, logger: logger).decode(Int64.self).first { _ in true }!
         try await connection.query("INSERT INTO alert_event (alert_id, at, actor, action) VALUES (\(id), \(now), 'chatledger', 'opened')",
@@ -73,5 +83,13 @@ enum PostgresAlertWriter {
                 """, logger: logger)
         }
         return id
+    }
+
+    private static func extend(_ id: Int64, severity: AlertSeverity, last: WeComTime, now: Int64,
+                               connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE alert SET hit_count = hit_count + 1, last_msgtime = \(last.milliseconds), severity = \(severity.rawValue),
+                             updated_at = \(now) WHERE id = \(id)
+            """, logger: logger)
     }
 }

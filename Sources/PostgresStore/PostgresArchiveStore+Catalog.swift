@@ -1,5 +1,6 @@
 import ArchiveModel
 import ArchiveStore
+import Decisions
 import Foundation
 import NIOCore
 import PostgresNIO
@@ -185,11 +186,12 @@ extension PostgresArchiveStore: ConversationCatalog, AuditTrail, ArchiveHousekee
     public func activeConversations(since: Int64, until: Int64) async throws -> [(conversation: String, employee: String)] {
         try await connection { connection in
             try await connection.rows("""
-                SELECT c.id, c.party_a, c.party_b, r.creator FROM conversation c LEFT JOIN room r ON r.id = c.roomid
+                SELECT c.id, c.roomid, c.party_a, c.party_b, r.creator FROM conversation c LEFT JOIN room r ON r.id = c.roomid
                 WHERE c.last_msgtime >= \(since) AND c.first_msgtime < \(until)
                 """, logger: logger) { row -> (String, String?) in
-                let candidates = [try row.get(1, as: String?.self), try row.get(2, as: String?.self), try row.get(3, as: String?.self)]
-                return (try row.get(0), candidates.compactMap { $0 }.first { PartyID(rawValue: $0).inferredKind == .employee })
+                let facts = ResponsibleEmployee.Facts(room: try row.get(1, as: String?.self), partyA: try row.get(2, as: String?.self),
+                                                      partyB: try row.get(3, as: String?.self), owner: try row.get(4, as: String?.self))
+                return (try row.get(0), ResponsibleEmployee.of(facts)?.rawValue)
             }.compactMap { id, employee in employee.map { (conversation: id, employee: $0) } }
         }
     }

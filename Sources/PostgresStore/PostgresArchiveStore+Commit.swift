@@ -1,5 +1,6 @@
 import ArchiveModel
 import ArchiveStore
+import Decisions
 import Foundation
 import Ledger
 import Logging
@@ -81,95 +82,80 @@ extension PostgresArchiveStore {
         var stored = Set<String>()
         for try await id in try await connection.query("SELECT msgid FROM message_key WHERE msgid = ANY(\(ids)::text[])", logger: logger)
             .decode(String.self) { stored.insert(id) }
-        // A recall can be archived before the message it recalls; the revoke record remembers its target.
-        var recalledBy: [String: String] = [:]
-        for item in prepared {
-            if case .revoke(let target) = item.message.content { recalledBy[target.rawValue] = item.message.id.rawValue }
+        let fresh = prepared.filter { stored.insert($0.message.id.rawValue).inserted }
+        guard !fresh.isEmpty else { return (0, prepared.count, []) }
+        let newMessages = fresh.map(\.message)
+        // `recall` keeps the first revoke archived for each target: the stored revokes in archive order.
+        var storedRevokes: [RecallLink] = []
+        for try await (target, revoke) in try await connection.query("""
+            SELECT target, revoke FROM recall WHERE target = ANY(\(newMessages.map(\.id.rawValue))::text[])
+            """, logger: logger).decode((String, String).self) {
+            storedRevokes.append(RecallLink(target: MessageID(rawValue: target), revoke: MessageID(rawValue: revoke)))
         }
-        for try await (target, id) in try await connection.query("""
-            SELECT target, revoke FROM recall WHERE target = ANY(\(ids)::text[])
-            """, logger: logger).decode((String, String).self) { recalledBy[target] = id }
+        let links = RecallLinking.links(newMessages: newMessages, storedRevokes: storedRevokes)
 
-        // A group's owner is responsible for it in the reports (before the directory knows the group: its first staff member).
-        let rooms = Set(prepared.compactMap { $0.message.room?.rawValue })
-        var owners: [String: String] = [:]
+        let rooms = Set(newMessages.compactMap { $0.room?.rawValue })
+        var owners: [RoomID: PartyID] = [:]
         if !rooms.isEmpty {
             for try await (room, creator) in try await connection.query("SELECT id, creator FROM room WHERE id = ANY(\(rooms.sorted())::text[])",
-                                                                        logger: logger).decode((String, String).self) { owners[room] = creator }
+                                                                        logger: logger).decode((String, String?).self) {
+                if let creator { owners[RoomID(rawValue: room)] = PartyID(rawValue: creator) }
+            }
         }
         var aggregates = InsightAggregator()
         var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
         var rows = MessageColumns()
         var media = MediaColumns()
-        var recalls: (target: [String], by: [String]) = ([], [])
         var conversations: [String: ConversationDelta] = [:]
-        // Who took part, per conversation: gathered over the batch, one row per new (conversation, person).
-        var participants: [String: Set<String>] = [:]
-        var consents: [(userID: String, externalUserID: String, agreed: Bool, at: Int64)] = []
         var months = Set<PartitionMonth>()
-        for item in prepared where stored.insert(item.message.id.rawValue).inserted {
+        for item in fresh {
             let message = item.message
             let leaf = ledger.append(kind: "message", ref: message.id.rawValue,
                                      leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw))
-            rows.append(item, leafIndex: Int64(leaf), recalledBy: recalledBy[message.id.rawValue], archivedAt: now)
+            rows.append(item, leafIndex: Int64(leaf), recalledBy: links.recalledBy[message.id]?.rawValue, archivedAt: now)
             months.insert(PartitionMonth(milliseconds: message.time.milliseconds))
-            aggregates.add(message, employee: message.room.flatMap { owners[$0.rawValue] }
-                               ?? ([message.from] + message.toList).first { $0.inferredKind == .employee }?.rawValue ?? "",
-                           insight: insights[message.id])
+            let owner = message.room.flatMap { owners[$0] }
+            aggregates.add(message, employee: ResponsibleEmployee.of(message, roomOwner: owner)?.rawValue ?? "", insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
-                participants[conversation.rawValue, default: []].formUnion(message.participants.map(\.rawValue))
-            }
-            switch message.content {
-            case .revoke(let target):
-                recalls.target.append(target.rawValue)
-                recalls.by.append(message.id.rawValue)
-            case .agree(let consent), .disagree(let consent):
-                let agreed: Bool = if case .agree = message.content { true } else { false }
-                consents.append((message.toList.first?.rawValue ?? message.from.rawValue, consent.externalUserID.rawValue, agreed,
-                                 (consent.time ?? message.time).milliseconds))
-            default:
-                break
             }
             for reference in message.content.mediaReferences where !reference.sdkFileID.isEmpty {
                 media.append(msgid: message.id.rawValue, reference)
             }
         }
-        guard !rows.leafIndex.isEmpty else { return (0, prepared.count, []) }
         try await createPartitions(months, connection)
         try await rows.insert(connection, logger: logger)
         try await ledger.flush(connection, logger: logger)
         try await media.insert(connection, logger: logger)
-        if !recalls.target.isEmpty {
-            // The key gives each target's month, so each update reads one partition.
+        if !links.storedTargets.isEmpty {
+            // The key gives each target's month, so each update reads one partition; a link once made stays.
             try await connection.query("""
                 UPDATE message SET recalled_by = r.by
-                FROM unnest(\(recalls.target)::text[], \(recalls.by)::text[]) AS r(target, by)
+                FROM unnest(\(links.storedTargets.map(\.target.rawValue))::text[], \(links.storedTargets.map(\.revoke.rawValue))::text[])
+                    AS r(target, by)
                 JOIN message_key k ON k.msgid = r.target
-                WHERE message.msgid = k.msgid AND message.msgtime = k.msgtime
+                WHERE message.msgid = k.msgid AND message.msgtime = k.msgtime AND message.recalled_by IS NULL
                 """, logger: logger)
         }
-        for consent in consents {
+        // One upsert may not touch a row twice: the batch's standing record per pair, then the stored one's WHERE is
+        // ``ConsentPrecedence/replaces(_:from:stored:)`` for a message, executed against the stored row.
+        let consents = ConsentPrecedence.standing(newMessages.compactMap(ConsentRecord.init), from: .message)
+        if !consents.isEmpty {
             try await connection.query("""
                 INSERT INTO consent (userid, external_userid, agreed, changed_at)
-                VALUES (\(consent.userID), \(consent.externalUserID), \(consent.agreed), \(consent.at))
+                SELECT * FROM unnest(\(consents.map(\.employee.rawValue))::text[], \(consents.map(\.customer.rawValue))::text[],
+                                     \(consents.map(\.agreed))::boolean[], \(consents.map { $0.changedAt?.milliseconds ?? 0 })::bigint[])
                 ON CONFLICT (userid, external_userid) DO UPDATE SET agreed = excluded.agreed, changed_at = excluded.changed_at
                 WHERE coalesce(consent.changed_at, 0) <= coalesce(excluded.changed_at, 0)
                 """, logger: logger)
         }
         try await upsert(conversations, connection)
-        var partyConversation: [String] = []
-        var party: [String] = []
-        for id in participants.keys.sorted() {
-            for person in participants[id, default: []].sorted() {
-                partyConversation.append(id)
-                party.append(person)
-            }
-        }
-        if !party.isEmpty {
+        let parties = ConversationParticipants.rows(of: newMessages)
+        if !parties.isEmpty {
             try await connection.query("""
                 INSERT INTO conversation_party (conversation, party)
-                SELECT * FROM unnest(\(partyConversation)::text[], \(party)::text[]) ON CONFLICT DO NOTHING
+                SELECT * FROM unnest(\(parties.map(\.conversation.rawValue))::text[], \(parties.map(\.party.rawValue))::text[])
+                ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
         try await PostgresAggregates.markDirty(Array(conversations.keys), connection, logger: logger)
@@ -273,7 +259,7 @@ package struct MessageColumns {
         if case .revoke(let target) = message.content { recallTarget = target.rawValue }
         append(leafIndex: leafIndex, msgid: message.id.rawValue, seq: Int64(message.seq), action: message.action.rawValue,
                sender: message.from.rawValue,
-               tolistJSON: String(decoding: (try? JSONEncoder().encode(message.toList.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self),
+               tolistJSON: JSONText.array(message.toList.map(\.rawValue)),
                roomid: message.room?.rawValue, conversation: message.conversation?.rawValue, msgtime: message.time.milliseconds,
                msgtype: message.msgtype, body: item.body, text: item.text, recallTarget: recallTarget, recalledBy: by, archivedAt: now,
                fileExt: message.content.fileExtension, hasMedia: !message.content.mediaReferences.isEmpty, tokens: item.tokens)

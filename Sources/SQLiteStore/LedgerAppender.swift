@@ -34,12 +34,18 @@ struct LedgerAppender {
     /// Appends one leaf; returns its index.
     @discardableResult
     mutating func append(kind: Kind, ref: String, leaf: [UInt8], db: Database) throws -> UInt64 {
+        try append(kind: kind, ref: ref, leafHash: enabled ? MerkleHash.leaf(leaf) : nil, db: db)
+    }
+
+    /// Appends a leaf whose hash was computed before the transaction (off the writer); `nil` only when disabled.
+    @discardableResult
+    mutating func append(kind: Kind, ref: String, leafHash: MerkleHash?, db: Database) throws -> UInt64 {
         guard enabled else {
             disabledSize += 1
             return disabledSize - 1
         }
+        guard let hash = leafHash else { throw StorageError("a \(kind.rawValue) leaf for \(ref) was prepared without its hash") }
         let index = range.size
-        let hash = MerkleHash.leaf(leaf)
         try db.cachedStatement(sql: "INSERT INTO ledger_leaf (idx, kind, ref, hash) VALUES (?, ?, ?, ?)")
             .execute(arguments: [Int64(index), kind.rawValue, ref, Data(hash.bytes)])
         for node in range.append(hash) {

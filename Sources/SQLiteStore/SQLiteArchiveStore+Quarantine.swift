@@ -28,9 +28,10 @@ extension SQLiteArchiveStore {
     public func resolveQuarantine(_ resolved: [QuarantineResolution], retriedAgain failures: [QuarantineFailure]) async throws {
         let now = clock().milliseconds
         let sealer = self.sealer
-        let hasher = tokenHasher
+        let integrity = self.integrity
+        let rows = try PreparedRow.prepare(resolved.map(\.message), sealer: sealer, hasher: tokenHasher, ledgered: integrity)
         try await pool.write { db in
-            _ = try Self.insert(resolved.map(\.message), archivedAt: now, sealer: sealer, hasher: hasher, db: db)
+            _ = try Self.insert(rows, archivedAt: now, ledgered: integrity, db: db)
             for resolution in resolved {
                 try db.execute(sql: "UPDATE quarantine SET resolved_at = ?, last_tried = ? WHERE id = ?",
                                arguments: [now, now, resolution.entryID])

@@ -1,5 +1,6 @@
 import ArchiveModel
 import ArchiveStore
+import Decisions
 import Foundation
 import GRDB
 
@@ -9,12 +10,11 @@ extension SQLiteArchiveStore {
     public func activeConversations(since: Int64, until: Int64) async throws -> [(conversation: String, employee: String)] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.id, c.party_a, c.party_b, r.creator FROM conversation c LEFT JOIN room r ON r.id = c.roomid
+                SELECT c.id, c.roomid, c.party_a, c.party_b, r.creator FROM conversation c LEFT JOIN room r ON r.id = c.roomid
                 WHERE c.last_msgtime >= ? AND c.first_msgtime < ?
                 """, arguments: [since, until]).compactMap { row -> (String, String)? in
-                let candidates = [row["party_a"], row["party_b"], row["creator"]].compactMap { $0 as String? }
-                guard let employee = candidates.first(where: { PartyID(rawValue: $0).inferredKind == .employee }) else { return nil }
-                return (row["id"], employee)
+                let facts = ResponsibleEmployee.Facts(room: row["roomid"], partyA: row["party_a"], partyB: row["party_b"], owner: row["creator"])
+                return ResponsibleEmployee.of(facts).map { (row["id"], $0.rawValue) }
             }
         }
     }

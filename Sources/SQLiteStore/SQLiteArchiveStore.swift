@@ -1,6 +1,7 @@
 import ArchiveModel
 import ArchiveStore
 import Crypto
+import Decisions
 import Foundation
 import GRDB
 import Ledger
@@ -123,11 +124,11 @@ public final class SQLiteArchiveStore: ArchiveStore {
         let now = clock().milliseconds
         let sealer = self.sealer
         let integrity = self.integrity
-        let hasher = tokenHasher
+        let rows = try PreparedRow.prepare(batch.messages, sealer: sealer, hasher: tokenHasher, ledgered: integrity)
         return try await pool.write { db in
             var summary = CommitSummary()
-            (summary.inserted, summary.duplicates) = try Self.insert(batch.messages, archivedAt: now, sealer: sealer,
-                                                                     hasher: hasher, ledgered: integrity, insights: batch.insights, db: db)
+            (summary.inserted, summary.duplicates) = try Self.insert(rows, archivedAt: now, ledgered: integrity,
+                                                                     insights: batch.insights, db: db)
             if !batch.riskHits.isEmpty {
                 try AlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
                                        channels: batch.alertChannels, now: now, db: db)
@@ -137,9 +138,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 summary.quarantined += 1
             }
             for gap in batch.gaps {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO seq_gap (source, after_seq, before_seq, detected_at) VALUES (?, ?, ?, ?)",
-                    arguments: [batch.source, Int64(gap.after), Int64(gap.before), now])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO seq_gap (source, after_seq, before_seq, detected_at) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [batch.source, Int64(gap.after), Int64(gap.before), now])
             }
             if let cursor = batch.cursor {
                 try db.execute(sql: """
@@ -151,49 +151,64 @@ public final class SQLiteArchiveStore: ArchiveStore {
         }
     }
 
-    /// Inserts messages whose msgid is not stored yet; keeps conversation, recall and consent facts current.
+    /// Inserts the messages whose msgid is not stored yet (the first of duplicates within the batch) and keeps the
+    /// conversation, recall, consent, participant and report facts current.
     ///
-    /// Lookups and conversation counters are done once per batch rather than once per message:
-    /// this runs on the single writer while other cores decrypt the next batch.
-    static func insert(_ messages: [ChatMessage], archivedAt now: Int64, sealer: Sealer, hasher: SearchTokenHasher,
-                       ledgered: Bool = true, insights: [MessageID: MessageInsight] = [:], db: Database) throws -> (inserted: Int, duplicates: Int) {
-        // A recall can be archived before the message it recalls; the revoke record remembers its target.
-        var recalledBy: [String: String] = [:]
-        for message in messages {
-            if case .revoke(let target) = message.content { recalledBy[target.rawValue] = message.id.rawValue }
+    /// Everything that needs no database was prepared before (``PreparedRow``); what is decided (recall links,
+    /// responsible employee, participants, conversation counters) is decided by the pure rules in `Decisions`, and
+    /// lookups run once per batch, not once per message: this is the single writer.
+    static func insert(_ rows: [PreparedRow], archivedAt now: Int64, ledgered: Bool = true,
+                       insights: [MessageID: MessageInsight] = [:], db: Database) throws -> (inserted: Int, duplicates: Int) {
+        var seen = Set<String>()
+        for chunk in rows.map(\.message.id.rawValue).chunks(of: 500) {
+            seen.formUnion(try String.fetchAll(db, sql: "SELECT msgid FROM message WHERE msgid IN (\(placeholders(chunk.count)))",
+                                               arguments: StatementArguments(chunk)))
         }
-        for start in stride(from: 0, to: messages.count, by: 500) {
-            let ids = messages[start..<min(messages.count, start + 500)].map(\.id.rawValue)
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT recall_target, msgid FROM message WHERE recall_target IN (\(placeholders))",
-                                        arguments: StatementArguments(ids)) {
-                recalledBy[row["recall_target"]] = row["msgid"]
-            }
-        }
-        var conversations: [String: ConversationDelta] = [:]
-        // Who took part, per conversation: gathered over the batch, so a group's members named in every message's
-        // recipients cost one row write per batch, not one per message.
-        var participants: [String: Set<String>] = [:]
-        var inserted = 0
+        let fresh = rows.filter { seen.insert($0.message.id.rawValue).inserted }
+        let newMessages = fresh.map(\.message)
+        let links = RecallLinking.links(newMessages: newMessages, storedRevokes: try storedRevokes(naming: newMessages, db: db))
+        let owners = try roomOwners(of: newMessages, db: db)
+
         var ledger = try LedgerAppender(db: db, enabled: ledgered)
         var aggregates = InsightAggregator()
-        for message in messages {
-            guard try insert(message, recalledBy: recalledBy[message.id.rawValue], leafIndex: ledger.size, archivedAt: now,
-                             sealer: sealer, hasher: hasher, db: db) else { continue }
-            try ledger.append(kind: .message, ref: message.id.rawValue,
-                              leaf: LeafEncoding.message(seq: message.seq, msgid: message.id.rawValue, raw: message.raw), db: db)
-            inserted += 1
-            aggregates.add(message, employee: try responsibleEmployee(message, db: db), insight: insights[message.id])
+        var conversations: [String: ConversationDelta] = [:]
+        let insertMessage = try db.cachedStatement(sql: """
+            INSERT INTO message (msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype,
+                                 body, text, recall_target, recalled_by, archived_at, leaf_index, file_ext, has_media)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertTokens = try SearchIndexWriter.insertStatement(db)
+        for row in fresh {
+            let message = row.message
+            let id = message.id.rawValue
+            let media = message.content.mediaReferences
+            try insertMessage.execute(arguments: [
+                id, Int64(message.seq), message.action.rawValue, message.from.rawValue, row.recipients, message.room?.rawValue,
+                message.conversation?.rawValue, message.time.milliseconds, message.msgtype, row.body, row.text,
+                RecallLinking.target(of: message)?.rawValue, links.recalledBy[message.id]?.rawValue, now, Int64(ledger.size),
+                message.content.fileExtension, !media.isEmpty,
+            ])
+            try SearchIndexWriter.add(rowID: db.lastInsertedRowID, row.index, statement: insertTokens)
+            if let consent = ConsentRecord(message) { try record(consent, db: db) }
+            for reference in media where !reference.sdkFileID.isEmpty {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO message_media (msgid, sdkfileid, md5, expected_size) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [id, reference.sdkFileID, reference.md5, reference.size])
+            }
+            try ledger.append(kind: .message, ref: id, leafHash: row.leafHash, db: db)
+            let owner = message.room.flatMap { owners[$0] }
+            aggregates.add(message, employee: ResponsibleEmployee.of(message, roomOwner: owner)?.rawValue ?? "", insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
-                participants[conversation.rawValue, default: []].formUnion(message.participants.map(\.rawValue))
             }
         }
-        for id in participants.keys.sorted() {
-            for party in participants[id, default: []].sorted() {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_party (conversation, party) VALUES (?, ?)")
-                    .execute(arguments: [id, party])
-            }
+        for link in links.storedTargets {
+            try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ? AND recalled_by IS NULL")
+                .execute(arguments: [link.revoke.rawValue, link.target.rawValue])
+        }
+        // A group's members named in every message's recipients cost one row per batch, not one per message.
+        let insertParty = try db.cachedStatement(sql: "INSERT OR IGNORE INTO conversation_party (conversation, party) VALUES (?, ?)")
+        for party in ConversationParticipants.rows(of: newMessages) {
+            try insertParty.execute(arguments: [party.conversation.rawValue, party.party.rawValue])
         }
         for (id, delta) in conversations {
             try db.cachedStatement(sql: """
@@ -210,65 +225,46 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 """).execute(arguments: [id])
         }
         try aggregates.write(db)
-        return (inserted, messages.count - inserted)
+        return (fresh.count, rows.count - fresh.count)
     }
 
-    /// The staff party of a single chat, or the owner of a group — before the directory knows the group, its
-    /// first staff member among sender and recipients ('' when there is none).
-    static func responsibleEmployee(_ message: ChatMessage, db: Database) throws -> String {
-        if let room = message.room,
-           let creator = try String.fetchOne(db.cachedStatement(sql: "SELECT creator FROM room WHERE id = ?"), arguments: [room.rawValue]) {
-            return creator
+    /// Stored revokes that name any of `messages`, in the order they were archived (a recall can arrive first).
+    private static func storedRevokes(naming messages: [ChatMessage], db: Database) throws -> [RecallLink] {
+        var links: [RecallLink] = []
+        for chunk in messages.map(\.id.rawValue).chunks(of: 500) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT recall_target, msgid FROM message WHERE recall_target IN (\(placeholders(chunk.count))) ORDER BY id
+                """, arguments: StatementArguments(chunk)) {
+                links.append(RecallLink(target: MessageID(rawValue: row["recall_target"]), revoke: MessageID(rawValue: row["msgid"])))
+            }
         }
-        return ([message.from] + message.toList).first { $0.inferredKind == .employee }?.rawValue ?? ""
+        return links
     }
 
-    /// Inserts one message and its side facts; `false` when the msgid was already stored.
-    private static func insert(_ message: ChatMessage, recalledBy: String?, leafIndex: UInt64, archivedAt now: Int64,
-                               sealer: Sealer, hasher: SearchTokenHasher, db: Database) throws -> Bool {
-        let id = message.id.rawValue
-        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM message WHERE msgid = ?"), arguments: [id]) == true {
-            return false
+    /// The synced owners of the groups of `messages` (a group not synced yet has none).
+    private static func roomOwners(of messages: [ChatMessage], db: Database) throws -> [RoomID: PartyID] {
+        var owners: [RoomID: PartyID] = [:]
+        for chunk in Set(messages.compactMap(\.room?.rawValue)).sorted().chunks(of: 500) {
+            for row in try Row.fetchAll(db, sql: "SELECT id, creator FROM room WHERE id IN (\(placeholders(chunk.count)))",
+                                        arguments: StatementArguments(chunk)) {
+                if let creator: String = row["creator"] { owners[RoomID(rawValue: row["id"])] = PartyID(rawValue: creator) }
+            }
         }
-        var recallTarget: String?
-        if case .revoke(let target) = message.content { recallTarget = target.rawValue }
+        return owners
+    }
+
+    /// A consent notice, unless the stored record is newer: the `WHERE` is ``ConsentPrecedence/replaces(_:from:stored:)``
+    /// for a message, executed against the stored row.
+    private static func record(_ consent: ConsentRecord, db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO message (msgid, seq, action, sender, tolist, roomid, conversation, msgtime, msgtype,
-                                 body, text, recall_target, recalled_by, archived_at, leaf_index, file_ext, has_media)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                id, Int64(message.seq), message.action.rawValue, message.from.rawValue,
-                JSONText.array(message.toList.map(\.rawValue)), message.room?.rawValue, message.conversation?.rawValue,
-                message.time.milliseconds, message.msgtype,
-                Data(try sealer.seal(message.raw, context: SealContext.body(id))),
-                Data(try sealer.seal(Array(message.searchableText.utf8), context: SealContext.text(id))),
-                recallTarget, recalledBy, now, Int64(leafIndex), message.content.fileExtension,
-                !message.content.mediaReferences.isEmpty,
-            ])
-        try SearchIndexWriter.add(rowID: db.lastInsertedRowID, text: message.searchableText,
-                                  participants: SearchParticipants(message), hasher: hasher, db: db)
-        switch message.content {
-        case .revoke(let target):
-            try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ?")
-                .execute(arguments: [message.id.rawValue, target.rawValue])
-        case .agree(let consent), .disagree(let consent):
-            let agreed: Bool = if case .agree = message.content { true } else { false }
-            try db.cachedStatement(sql: """
-                INSERT INTO consent (userid, external_userid, agreed, changed_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (userid, external_userid) DO UPDATE SET agreed = excluded.agreed, changed_at = excluded.changed_at
-                WHERE coalesce(consent.changed_at, 0) <= coalesce(excluded.changed_at, 0)
-                """).execute(arguments: [message.toList.first?.rawValue ?? message.from.rawValue,
-                                         consent.externalUserID.rawValue, agreed,
-                                         (consent.time ?? message.time).milliseconds])
-        default:
-            break
-        }
-        for media in message.content.mediaReferences where !media.sdkFileID.isEmpty {
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO message_media (msgid, sdkfileid, md5, expected_size) VALUES (?, ?, ?, ?)
-                """).execute(arguments: [message.id.rawValue, media.sdkFileID, media.md5, media.size])
-        }
-        return true
+            INSERT INTO consent (userid, external_userid, agreed, changed_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (userid, external_userid) DO UPDATE SET agreed = excluded.agreed, changed_at = excluded.changed_at
+            WHERE coalesce(consent.changed_at, 0) <= coalesce(excluded.changed_at, 0)
+            """).execute(arguments: [consent.employee.rawValue, consent.customer.rawValue, consent.agreed, consent.changedAt?.milliseconds])
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     static func quarantine(_ failure: QuarantineFailure, source: String, now: Int64, sealer: Sealer, db: Database) throws {

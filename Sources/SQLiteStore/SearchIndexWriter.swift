@@ -5,16 +5,36 @@ import TextKit
 
 /// Writes a message into the search index as keyed-hash tokens: its text, and who took part.
 package enum SearchIndexWriter {
-    static func add(rowID: Int64, text: String, participants: SearchParticipants, hasher: SearchTokenHasher, db: Database) throws {
-        let tokens = SearchTokenizer.document(text)
+    /// The three token columns of one message, computed off the writer.
+    struct Columns: Sendable {
+        let unigrams: String
+        let bigrams: String
+        let people: String
+
+        init(text: String, participants: SearchParticipants, hasher: SearchTokenHasher) {
+            let tokens = SearchTokenizer.document(text)
+            unigrams = hasher.tokens(tokens.unigrams)
+            bigrams = hasher.tokens(tokens.bigrams)
+            people = hasher.tokens(participants.tokens)
+        }
+    }
+
+    static func insertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: "INSERT INTO message_fts (rowid, uni, bi, who) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [rowID, hasher.tokens(tokens.unigrams), hasher.tokens(tokens.bigrams), hasher.tokens(participants.tokens)])
+    }
+
+    static func add(rowID: Int64, _ columns: Columns, statement: Statement) throws {
+        try statement.execute(arguments: [rowID, columns.unigrams, columns.bigrams, columns.people])
+    }
+
+    static func add(rowID: Int64, text: String, participants: SearchParticipants, hasher: SearchTokenHasher, db: Database) throws {
+        try add(rowID: rowID, Columns(text: text, participants: participants, hasher: hasher), statement: insertStatement(db))
     }
 
     /// Removes a message's tokens; a contentless FTS5 table needs the exact values that were inserted.
     static func remove(rowID: Int64, text: String, participants: SearchParticipants, hasher: SearchTokenHasher, db: Database) throws {
-        let tokens = SearchTokenizer.document(text)
+        let columns = Columns(text: text, participants: participants, hasher: hasher)
         try db.execute(sql: "INSERT INTO message_fts (message_fts, rowid, uni, bi, who) VALUES ('delete', ?, ?, ?, ?)",
-                       arguments: [rowID, hasher.tokens(tokens.unigrams), hasher.tokens(tokens.bigrams), hasher.tokens(participants.tokens)])
+                       arguments: [rowID, columns.unigrams, columns.bigrams, columns.people])
     }
 }

@@ -106,6 +106,45 @@ struct SimulatedCorpus: Sendable {
         }
     }
 
+    static func revoke(_ id: String, of target: String, seq: UInt64) throws -> ChatMessage {
+        try MessageDecoder().decode(Array(#"{"msgid":"\#(id)","action":"recall","from":"zhangsan","tolist":["wmC1"],"roomid":"","msgtime":\#(1_700_000_000_100 + Int64(seq)),"msgtype":"revoke","revoke":{"pre_msgid":"\#(target)"}}"#.utf8), seq: seq)
+    }
+
+    /// Several revokes naming one message (a resent recall, a replayed batch): the first archived links it and a link is
+    /// never rewritten, whatever the order of arrival — the engines used to disagree here (`RecallLinking`).
+    @Test(arguments: Engine.available)
+    func theFirstRecallArchivedLinksItsTargetForGood(_ engine: Engine) async throws {
+        try await withArchive(engine) { opened in
+            let store = opened.archive
+            // Two stored revokes, then the target.
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.revoke("r1", of: "t1", seq: 1)]))
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.revoke("r2", of: "t1", seq: 2)]))
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.message("t1", seq: 3)]))
+            #expect(try await store.message(id: "t1")?.recalledBy == "r1")
+            // A linked target gets another revoke later: the link stays.
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.message("t2", seq: 4)]))
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.revoke("r3", of: "t2", seq: 5)]))
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.revoke("r4", of: "t2", seq: 6)]))
+            #expect(try await store.message(id: "t2")?.recalledBy == "r3")
+            // Two new revokes of a new target in one batch, the target between them: batch order decides.
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [
+                try Self.revoke("r5", of: "t3", seq: 7), try Self.message("t3", seq: 8), try Self.revoke("r6", of: "t3", seq: 9),
+            ]))
+            #expect(try await store.message(id: "t3")?.recalledBy == "r5")
+            // A stored revoke beats one in the batch, in either order within the batch.
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.revoke("r7", of: "t4", seq: 10)]))
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [
+                try Self.message("t4", seq: 11), try Self.revoke("r8", of: "t4", seq: 12),
+            ]))
+            #expect(try await store.message(id: "t4")?.recalledBy == "r7")
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [try Self.revoke("r9", of: "t5", seq: 13)]))
+            _ = try await store.commit(IngestBatch(source: "wecom", messages: [
+                try Self.revoke("r10", of: "t5", seq: 14), try Self.message("t5", seq: 15),
+            ]))
+            #expect(try await store.message(id: "t5")?.recalledBy == "r9")
+        }
+    }
+
     @Test(arguments: Engine.available)
     func attachmentsJoinTheLedgerAndVerifyChecksBlobs(_ engine: Engine) async throws {
         try await withArchive(engine) { opened in

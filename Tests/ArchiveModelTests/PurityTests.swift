@@ -15,6 +15,7 @@ import Testing
         "Ledger": ["Foundation", "Crypto"],
         "Quality": ["Foundation", "ArchiveModel"],
         "Insights": ["Foundation", "ArchiveModel", "TextKit"],
+        "Decisions": ["Foundation", "ArchiveModel", "Risk"],
     ]
 
     /// Database drivers and the only modules allowed to import them.

@@ -1,0 +1,34 @@
+import ArchiveModel
+import ArchiveStore
+import Foundation
+import Ledger
+
+/// A message with everything that needs no database computed before the writer takes it: sealed columns, index
+/// tokens and the ledger leaf hash. Prepared on every core, so the single writer only executes statements.
+struct PreparedRow: Sendable {
+    let message: ChatMessage
+    let body: Data
+    let text: Data
+    let recipients: String
+    let index: SearchIndexWriter.Columns
+    /// `nil` when the archive keeps no ledger (a benchmark baseline).
+    let leafHash: MerkleHash?
+
+    init(_ message: ChatMessage, sealer: Sealer, hasher: SearchTokenHasher, ledgered: Bool) throws {
+        self.message = message
+        let id = message.id.rawValue
+        let searchable = message.searchableText
+        body = Data(try sealer.seal(message.raw, context: SealContext.body(id)))
+        text = Data(try sealer.seal(Array(searchable.utf8), context: SealContext.text(id)))
+        recipients = JSONText.array(message.toList.map(\.rawValue))
+        index = SearchIndexWriter.Columns(text: searchable, participants: SearchParticipants(message), hasher: hasher)
+        leafHash = ledgered ? MerkleHash.leaf(LeafEncoding.message(seq: message.seq, msgid: id, raw: message.raw)) : nil
+    }
+
+    /// Prepares a batch on every core, in order.
+    static func prepare(_ messages: [ChatMessage], sealer: Sealer, hasher: SearchTokenHasher, ledgered: Bool) throws -> [PreparedRow] {
+        try ConcurrentSlots<Result<PreparedRow, any Error>>.map(messages.count) { index in
+            Result { try PreparedRow(messages[index], sealer: sealer, hasher: hasher, ledgered: ledgered) }
+        }.map { try $0.get() }
+    }
+}
