@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(name: "TextKitTests", dependencies: ["TextKit"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "WeComTests", dependencies: ["WeCom", "ArchiveModel", "Simulator"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["SQLiteStore", "ArchiveStore", "ArchiveModel", "WeCom"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["SQLiteStore", "TextKit", .product(name: "Crypto", package: "swift-crypto"), "ArchiveStore", "ArchiveModel", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IngestTests",
             dependencies: ["SQLiteStore", "Ingest", "ArchiveStore", "WeCom", "Simulator", "ArchiveModel", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TextKit
 
 /// Replaces each search token with a keyed hash, so the index holds no text.
 ///
@@ -34,8 +35,47 @@ package struct SearchTokenHasher: Sendable {
 
     package func tokens(_ texts: [String]) -> String { texts.map(token).joined(separator: " ") }
 
+    /// The unigram and bigram columns of a document: exactly `tokens(SearchTokenizer.document(text).unigrams)` and
+    /// `….bigrams`, built without a string per token. This runs for every archived message, so it hashes each
+    /// scalar's UTF-8 from a stack buffer into one output buffer per column.
+    package func documentColumns(_ text: String) -> (unigrams: String, bigrams: String) {
+        let scalars = TextNormalizer.normalize(text).scalars
+        var unigrams: [UInt8] = []
+        var bigrams: [UInt8] = []
+        unigrams.reserveCapacity(scalars.count * 14)
+        bigrams.reserveCapacity(scalars.count * 14)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { buffer in
+            for index in scalars.indices {
+                var length = 0
+                UTF8.encode(scalars[index]) { buffer[length] = $0; length += 1 }
+                append(hash(UnsafeBufferPointer(rebasing: buffer[0..<length])), to: &unigrams)
+                guard index + 1 < scalars.count else { continue }
+                UTF8.encode(scalars[index + 1]) { buffer[length] = $0; length += 1 }
+                append(hash(UnsafeBufferPointer(rebasing: buffer[0..<length])), to: &bigrams)
+            }
+        }
+        return (String(decoding: unigrams, as: UTF8.self), String(decoding: bigrams, as: UTF8.self))
+    }
+
+    /// Appends a hash as `token` spells it, space-separated.
+    private func append(_ hash: UInt64, to out: inout [UInt8]) {
+        if !out.isEmpty { out.append(0x20) }
+        var value = hash
+        let end = out.count + 13
+        out.append(contentsOf: repeatElement(0, count: 13))
+        for index in stride(from: end - 1, through: end - 13, by: -1) {
+            out[index] = Self.alphabet[Int(value & 31)]
+            value >>= 5
+        }
+    }
+
     /// SipHash-2-4.
     func hash(_ message: [UInt8]) -> UInt64 {
+        message.withUnsafeBufferPointer(hash)
+    }
+
+    /// SipHash-2-4.
+    func hash(_ message: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var v0: UInt64 = 0x736f_6d65_7073_6575 ^ k0
         var v1: UInt64 = 0x646f_7261_6e64_6f6d ^ k1
         var v2: UInt64 = 0x6c79_6765_6e65_7261 ^ k0

@@ -93,10 +93,13 @@ public struct IngestPipeline: Sendable {
     func prepare(lines: [[UInt8]], after previous: UInt64) async -> (IngestBatch, Int) {
         let opener = self.opener
         let risk = self.risk
+        let clock = StageClock.current
         let outcomes = await parallelMap(lines, parallelism: parallelism) { line -> LineOutcome in
-            guard let item = (try? JSONValue.parse(line)).flatMap(ChatDataItem.init(json:)) else { return .unreadable(line) }
+            guard let item = clock.measure(.decode, { (try? JSONValue.parse(line)).flatMap(ChatDataItem.init(json:)) }) else {
+                return .unreadable(line)
+            }
             guard item.seq > previous else { return .alreadyStored }
-            return Self.open(item, with: opener, risk: risk)
+            return Self.open(item, with: opener, risk: risk, clock: clock)
         }
         var skipped = 0
         var unreadable: [QuarantineFailure] = []
@@ -119,7 +122,8 @@ public struct IngestPipeline: Sendable {
     func prepare(_ items: [ChatDataItem], unreadable: [QuarantineFailure], after previous: UInt64) async -> IngestBatch {
         let opener = self.opener
         let risk = self.risk
-        let outcomes = await parallelMap(items, parallelism: parallelism) { Self.open($0, with: opener, risk: risk) }
+        let clock = StageClock.current
+        let outcomes = await parallelMap(items, parallelism: parallelism) { Self.open($0, with: opener, risk: risk, clock: clock) }
         return await annotated(batch(from: outcomes, unreadable: unreadable, after: previous))
     }
 
@@ -128,10 +132,10 @@ public struct IngestPipeline: Sendable {
         return await insights.annotate(batch, parallelism: parallelism)
     }
 
-    static func open(_ item: ChatDataItem, with opener: EnvelopeOpener, risk: RiskAnalysis?) -> LineOutcome {
+    static func open(_ item: ChatDataItem, with opener: EnvelopeOpener, risk: RiskAnalysis?, clock: StageClock? = nil) -> LineOutcome {
         do {
-            let message = try opener.open(item)
-            return .opened(item, message, risk?.hits(in: message) ?? [])
+            let message = try clock.measure(.decode) { () throws(WeComError) in try opener.open(item) }
+            return .opened(item, message, clock.measure(.risk) { risk?.hits(in: message) ?? [] })
         } catch {
             return .failed(item, error)
         }
@@ -175,11 +179,12 @@ public struct IngestPipeline: Sendable {
                                progress: @Sendable (Int) -> Void = { _ in }) async throws -> CommitSummary {
         let decoder = opener.decoder
         let risk = self.risk
+        let clock = StageClock.current
         return try await pipelined(lines, batchSize: batchSize, progress: progress) { chunk in
             let results = await parallelMap(chunk, parallelism: parallelism) { line in
                 Result { () throws(WeComError) -> (ChatMessage, [StoredRiskHit]) in
-                    let message = try decoder.decode(line, seq: 0)
-                    return (message, risk?.hits(in: message) ?? [])
+                    let message = try clock.measure(.decode) { () throws(WeComError) in try decoder.decode(line, seq: 0) }
+                    return (message, clock.measure(.risk) { risk?.hits(in: message) ?? [] })
                 }
             }
             var messages: [ChatMessage] = []

@@ -26,7 +26,8 @@ public struct InsightAnalysis: Sendable {
 
     /// Adds the insights of a batch's messages, on all cores.
     func annotate(_ batch: IngestBatch, parallelism: Int) async -> IngestBatch {
-        let found = await parallelMap(batch.messages, parallelism: parallelism) { insight(for: $0) }
+        let clock = StageClock.current
+        let found = await parallelMap(batch.messages, parallelism: parallelism) { message in clock.measure(.insights) { insight(for: message) } }
         var batch = batch
         for (message, insight) in zip(batch.messages, found) { if let insight { batch.insights[message.id] = insight } }
         return batch

@@ -37,8 +37,7 @@ public struct SentimentModel: Sendable {
     static func features(_ text: String, bits: Int) -> [Int] {
         var scalars: [UInt32] = []
         scalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.lowercased().unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-            || "!！".unicodeScalars.contains(scalar) {
+        for scalar in text.lowercased().unicodeScalars where isFeature(scalar) {
             scalars.append(scalar.value)
         }
         let mask = (1 << bits) - 1
@@ -55,8 +54,25 @@ public struct SentimentModel: Sendable {
                 features.append(Int(truncatingIfNeeded: (hash ^ UInt64(length) &* 0x9E37_79B9_7F4A_7C15) >> 7) & mask)
             }
         }
-        // Presence, not counts: a word repeated in a long review should not outweigh the rest.
-        return Array(Set(features))
+        // Presence, not counts: a word repeated in a long review should not outweigh the rest. Sorted, so the weights
+        // are summed in the same order on every run (a Set's order changes from process to process).
+        features.sort()
+        var unique = 0
+        for index in features.indices where index == 0 || features[index] != features[unique - 1] {
+            features[unique] = features[index]
+            unique += 1
+        }
+        features.removeSubrange(unique...)
+        return features
+    }
+
+    /// Letters, digits, ideographs and exclamation marks; the common ranges are answered without a property lookup.
+    private static func isFeature(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x61...0x7A, 0x41...0x5A, 0x4E00...0x9FFF, 0x21, 0xFF01: true
+        case 0x00...0x7F: false
+        default: scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
     }
 
     /// Trains by stochastic gradient descent with AdaGrad steps and L2 decay, in a seeded order, and returns

@@ -27,6 +27,50 @@ public struct TopicRules: Sendable, Hashable, Codable {
 
     /// Topic ids of a text, in rule order.
     public func topics(of text: String) -> [String] {
-        topics.filter { topic in topic.keywords.contains { text.contains($0) } }.map(\.id)
+        var utf8 = text
+        // Every customer message passes here at ingest. Within "simple" text (see `isSimple`) a keyword occurs as
+        // characters exactly where its UTF-8 occurs as bytes, so the byte search gives the same answer as
+        // `String.contains` for a fraction of the cost; any other text takes the character comparison.
+        let fast: [String]? = utf8.withUTF8 { bytes in
+            guard text.unicodeScalars.allSatisfy(Self.isSimple) else { return nil }
+            return topics.filter { topic in
+                topic.keywords.contains { keyword in
+                    !keyword.isEmpty && keyword.unicodeScalars.allSatisfy(Self.isSimple)
+                        ? Self.bytes(bytes, contain: keyword) : text.contains(keyword)
+                }
+            }.map(\.id)
+        }
+        return fast ?? topics.filter { topic in topic.keywords.contains { text.contains($0) } }.map(\.id)
+    }
+
+    /// Scalars that neither join a grapheme with a neighbour nor have a canonical decomposition: ASCII other than
+    /// CR (CR LF is one character), CJK unified ideographs and extension A, CJK punctuation without the tone marks
+    /// U+302A–302F, and the full- and half-width forms without the half-width sound marks U+FF9E/FF9F.
+    static func isSimple(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x7F: scalar != "\r"
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF: true
+        case 0x3000...0x303F: !(0x302A...0x302F).contains(scalar.value)
+        case 0xFF00...0xFFEF: scalar.value != 0xFF9E && scalar.value != 0xFF9F
+        default: false
+        }
+    }
+
+    static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, contain keyword: String) -> Bool {
+        var keyword = keyword
+        return keyword.withUTF8 { needle in
+            guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+            var start = 0
+            let last = haystack.count - needle.count
+            while start <= last {
+                if haystack[start] == first {
+                    var matched = 1
+                    while matched < needle.count && haystack[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 }

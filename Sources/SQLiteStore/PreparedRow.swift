@@ -24,11 +24,4 @@ struct PreparedRow: Sendable {
         index = SearchIndexWriter.Columns(text: searchable, participants: SearchParticipants(message), hasher: hasher)
         leafHash = ledgered ? MerkleHash.leaf(LeafEncoding.message(seq: message.seq, msgid: id, raw: message.raw)) : nil
     }
-
-    /// Prepares a batch on every core, in order.
-    static func prepare(_ messages: [ChatMessage], sealer: Sealer, hasher: SearchTokenHasher, ledgered: Bool) throws -> [PreparedRow] {
-        try ConcurrentSlots<Result<PreparedRow, any Error>>.map(messages.count) { index in
-            Result { try PreparedRow(messages[index], sealer: sealer, hasher: hasher, ledgered: ledgered) }
-        }.map { try $0.get() }
-    }
 }

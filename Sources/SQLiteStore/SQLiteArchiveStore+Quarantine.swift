@@ -29,7 +29,7 @@ extension SQLiteArchiveStore {
         let now = clock().milliseconds
         let sealer = self.sealer
         let integrity = self.integrity
-        let rows = try PreparedRow.prepare(resolved.map(\.message), sealer: sealer, hasher: tokenHasher, ledgered: integrity)
+        let rows = PreparedRows(resolved.map(\.message), sealer: sealer, hasher: tokenHasher, ledgered: integrity)
         try await pool.write { db in
             _ = try Self.insert(rows, archivedAt: now, ledgered: integrity, db: db)
             for resolution in resolved {

@@ -37,6 +37,14 @@ public final class SQLiteArchiveStore: ArchiveStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // SQLite's default checkpoints the WAL into the database every 1,000 pages (4 MB), on the writer's COMMIT:
+            // at ingest speed that is every other batch. 8,000 pages keeps the WAL near 32 MB and the copy off most
+            // commits; the size limit truncates it again after a checkpoint.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            // 64 MB of page cache per connection instead of 2 MB: msgids, conversations and senders are random keys,
+            // so every commit touches pages all over their indexes.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
             // A new database is born 0600, and SQLite gives its -wal and -shm the database's mode.
@@ -124,15 +132,22 @@ public final class SQLiteArchiveStore: ArchiveStore {
         let now = clock().milliseconds
         let sealer = self.sealer
         let integrity = self.integrity
-        let rows = try PreparedRow.prepare(batch.messages, sealer: sealer, hasher: tokenHasher, ledgered: integrity)
-        return try await pool.write { db in
+        let clock = StageClock.current
+        let rows = PreparedRows(batch.messages, sealer: sealer, hasher: tokenHasher, ledgered: integrity)
+        let started = ContinuousClock.now
+        let (summary, inside) = try await pool.write { db in
+            let began = ContinuousClock.now
             var summary = CommitSummary()
             (summary.inserted, summary.duplicates) = try Self.insert(rows, archivedAt: now, ledgered: integrity,
-                                                                     insights: batch.insights, db: db)
+                                                                     insights: batch.insights, clock: clock, db: db)
             if !batch.riskHits.isEmpty {
-                try AlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
-                                       channels: batch.alertChannels, now: now, db: db)
+                try clock.measure(.alerts) {
+                    try AlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
+                                           channels: batch.alertChannels, now: now, db: db)
+                }
             }
+            let otherStarted = ContinuousClock.now
+            defer { clock?.add(.other, ContinuousClock.now - otherStarted) }
             for failure in batch.quarantined {
                 try Self.quarantine(failure, source: batch.source, now: now, sealer: sealer, db: db)
                 summary.quarantined += 1
@@ -147,8 +162,11 @@ public final class SQLiteArchiveStore: ArchiveStore {
                     ON CONFLICT (source) DO UPDATE SET seq = max(seq, excluded.seq), updated_at = excluded.updated_at
                     """, arguments: [batch.source, Int64(cursor), now])
             }
-            return summary
+            return (summary, ContinuousClock.now - began)
         }
+        // What the transaction took beyond its statements: SQLite's COMMIT (the index flush, the WAL write and checkpoint).
+        clock?.add(.commit, ContinuousClock.now - started - inside)
+        return summary
     }
 
     /// Inserts the messages whose msgid is not stored yet (the first of duplicates within the batch) and keeps the
@@ -157,17 +175,20 @@ public final class SQLiteArchiveStore: ArchiveStore {
     /// Everything that needs no database was prepared before (``PreparedRow``); what is decided (recall links,
     /// responsible employee, participants, conversation counters) is decided by the pure rules in `Decisions`, and
     /// lookups run once per batch, not once per message: this is the single writer.
-    static func insert(_ rows: [PreparedRow], archivedAt now: Int64, ledgered: Bool = true,
-                       insights: [MessageID: MessageInsight] = [:], db: Database) throws -> (inserted: Int, duplicates: Int) {
+    static func insert(_ rows: PreparedRows, archivedAt now: Int64, ledgered: Bool = true,
+                       insights: [MessageID: MessageInsight] = [:], clock: StageClock? = nil,
+                       db: Database) throws -> (inserted: Int, duplicates: Int) {
+        let lookupsStarted = ContinuousClock.now
         var seen = Set<String>()
-        for chunk in rows.map(\.message.id.rawValue).chunks(of: 500) {
+        for chunk in rows.messages.map(\.id.rawValue).chunks(of: 500) {
             seen.formUnion(try String.fetchAll(db, sql: "SELECT msgid FROM message WHERE msgid IN (\(placeholders(chunk.count)))",
                                                arguments: StatementArguments(chunk)))
         }
-        let fresh = rows.filter { seen.insert($0.message.id.rawValue).inserted }
-        let newMessages = fresh.map(\.message)
+        let fresh = rows.messages.indices.filter { seen.insert(rows.messages[$0].id.rawValue).inserted }
+        let newMessages = fresh.map { rows.messages[$0] }
         let links = RecallLinking.links(newMessages: newMessages, storedRevokes: try storedRevokes(naming: newMessages, db: db))
         let owners = try roomOwners(of: newMessages, db: db)
+        clock?.add(.lookups, ContinuousClock.now - lookupsStarted)
 
         var ledger = try LedgerAppender(db: db, enabled: ledgered)
         var aggregates = InsightAggregator()
@@ -178,7 +199,10 @@ public final class SQLiteArchiveStore: ArchiveStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertTokens = try SearchIndexWriter.insertStatement(db)
-        for row in fresh {
+        var ledgerTime = Duration.zero
+        let rowsStarted = ContinuousClock.now
+        for index in fresh {
+            let row = try rows.row(index)
             let message = row.message
             let id = message.id.rawValue
             let media = message.content.mediaReferences
@@ -194,13 +218,18 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO message_media (msgid, sdkfileid, md5, expected_size) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [id, reference.sdkFileID, reference.md5, reference.size])
             }
+            let ledgerStarted = ContinuousClock.now
             try ledger.append(kind: .message, ref: id, leafHash: row.leafHash, db: db)
+            ledgerTime += ContinuousClock.now - ledgerStarted
             let owner = message.room.flatMap { owners[$0] }
             aggregates.add(message, employee: ResponsibleEmployee.of(message, roomOwner: owner)?.rawValue ?? "", insight: insights[message.id])
             if let conversation = message.conversation {
                 conversations[conversation.rawValue, default: ConversationDelta(message)].add(message)
             }
         }
+        clock?.add(.ledger, ledgerTime)
+        clock?.add(.messages, ContinuousClock.now - rowsStarted - ledgerTime)
+        let peopleStarted = ContinuousClock.now
         for link in links.storedTargets {
             try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ? AND recalled_by IS NULL")
                 .execute(arguments: [link.revoke.rawValue, link.target.rawValue])
@@ -224,8 +253,9 @@ public final class SQLiteArchiveStore: ArchiveStore {
                 INSERT INTO sla_dirty (conversation) VALUES (?) ON CONFLICT (conversation) DO UPDATE SET generation = generation + 1
                 """).execute(arguments: [id])
         }
-        try aggregates.write(db)
-        return (fresh.count, rows.count - fresh.count)
+        clock?.add(.people, ContinuousClock.now - peopleStarted)
+        try clock.measure(.aggregates) { try aggregates.write(db) }
+        return (fresh.count, rows.messages.count - fresh.count)
     }
 
     /// Stored revokes that name any of `messages`, in the order they were archived (a recall can arrive first).

@@ -12,9 +12,7 @@ package enum SearchIndexWriter {
         let people: String
 
         init(text: String, participants: SearchParticipants, hasher: SearchTokenHasher) {
-            let tokens = SearchTokenizer.document(text)
-            unigrams = hasher.tokens(tokens.unigrams)
-            bigrams = hasher.tokens(tokens.bigrams)
+            (unigrams, bigrams) = hasher.documentColumns(text)
             people = hasher.tokens(participants.tokens)
         }
     }

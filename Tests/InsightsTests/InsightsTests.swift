@@ -94,3 +94,25 @@ import WeCom
         #expect(!report.topics.isEmpty && labels.values.reduce(0, +) > 100)
     }
 }
+
+/// The byte search of simple text must answer exactly as `String.contains` does, whatever the text.
+@Suite struct TopicRulesTests {
+    @Test func theFastPathAgreesWithCharacterComparison() {
+        let pieces = ["多少钱", "价", "格", "退", "款", "12315", "1", "2", "快递", "a", " ", "\r\n", "\r", "\n", "e\u{301}", "\u{F90A}", "基",
+                      "金", "ｶﾞ", "ﾞ", "😀", "〪", "，", "理财", "骗", "钱"]
+        let rules = TopicRules(topics: TopicRules.standard.topics + [
+            TopicRules.Topic(id: "compat", name: "compat", keywords: ["基\u{F90A}", "e\u{301}x"]),
+        ])
+        var state: UInt64 = 7
+        for _ in 0..<3000 {
+            var text = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<Int(state >> 60) + 1 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            let expected = rules.topics.filter { topic in topic.keywords.contains { text.contains($0) } }.map(\.id)
+            #expect(rules.topics(of: text) == expected, "\(text.debugDescription)")
+        }
+    }
+}

@@ -4,6 +4,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import Ingest
+import Risk
 import SQLiteStore
 import Simulator
 import WeCom
@@ -19,6 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option(help: "Simulated envelopes to ingest.") var envelopes = 50_000
         @Option(help: "Seconds per raw RSA measurement.") var seconds = 3.0
+        @Flag(help: "Measure without risk scanning (by default everything ingest does in production is on).") var noRisk = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -52,28 +54,43 @@ struct BenchCommand: AsyncParsableCommand {
             var ring = PrivateKeyRing()
             for (version, pem) in archive.privateKeyPEMs { ring.add(try fastest.privateKey(pem: pem), version: version) }
 
+            // Everything production ingest does: risk scanning and alerts, sentiment and topics, sealing, the ledger, the
+            // index, report aggregates, participants and reply-timeout marks.
+            let risk = noRisk ? nil : RiskAnalysis(scanner: RiskScanner(policy: .builtIn), policyVersion: 1, channels: ["webhook"])
             let encryptedStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("encrypted.sqlite").path, masterKey: .generate())
-            let pipeline = IngestPipeline(store: encryptedStore, opener: EnvelopeOpener(keyRing: ring))
+            var pipeline = IngestPipeline(store: encryptedStore, opener: EnvelopeOpener(keyRing: ring))
+            pipeline.risk = risk
+            let encryptedStages = StageClock()
             var start = Date()
-            let summary = try await pipeline.ingestChatDataLines(lines)
-            let ingestRate = Double(lines.count) / Date().timeIntervalSince(start)
+            let summary = try await StageClock.$current.withValue(encryptedStages) { try await pipeline.ingestChatDataLines(lines) }
+            let encryptedSeconds = Date().timeIntervalSince(start)
+            let ingestRate = Double(lines.count) / encryptedSeconds
             guard summary.inserted == envelopes else {
                 throw CLIError("bench ingest stored \(summary.inserted) of \(envelopes): \(summary)")
             }
             BenchLog.write("encrypted ingest (\(fastest.rawValue)): \(Int(ingestRate)) messages/s")
+            let encryptedShares = StageShares(encryptedStages, messages: envelopes, wallSeconds: encryptedSeconds)
+            encryptedShares.log()
 
             let plainStore = try SQLiteArchiveStore(path: folder.appendingPathComponent("plain.sqlite").path, masterKey: .generate())
             let plainLines = archive.messages.map(\.json)
+            var plainPipeline = IngestPipeline(store: plainStore, opener: EnvelopeOpener(keyRing: ring))
+            plainPipeline.risk = risk
+            let plainStages = StageClock()
             start = Date()
-            _ = try await IngestPipeline(store: plainStore, opener: EnvelopeOpener(keyRing: ring)).importMessages(plainLines)
-            let plainRate = Double(plainLines.count) / Date().timeIntervalSince(start)
+            _ = try await StageClock.$current.withValue(plainStages) { try await plainPipeline.importMessages(plainLines) }
+            let plainSeconds = Date().timeIntervalSince(start)
+            let plainRate = Double(plainLines.count) / plainSeconds
             BenchLog.write("plaintext import: \(Int(plainRate)) messages/s")
+            let plainShares = StageShares(plainStages, messages: plainLines.count, wallSeconds: plainSeconds)
+            plainShares.log()
 
             let report = BenchIngestReport(
                 cores: cores, envelopes: envelopes, rsa: rsa, fastestBackend: fastest.rawValue,
                 encryptedIngestPerSecond: ingestRate,
                 ingestToRawRSARatio: ingestRate / rsa[fastest.rawValue]!.allCores,
-                plaintextImportPerSecond: plainRate)
+                plaintextImportPerSecond: plainRate, riskScanning: risk != nil,
+                encryptedStages: encryptedShares, plaintextStages: plainShares)
             if json {
                 try JSONOutput.print(report)
             } else {
@@ -200,4 +217,37 @@ struct BenchIngestReport: Codable {
     var encryptedIngestPerSecond: Double
     var ingestToRawRSARatio: Double
     var plaintextImportPerSecond: Double
+    var riskScanning: Bool
+    var encryptedStages: StageShares
+    var plaintextStages: StageShares
+}
+
+/// Where a run's time went: each stage's thread time per message and share of all stages, and how busy the single
+/// writer was (near 100 %: the writer is the limit; well below: the parallel stages are).
+struct StageShares: Codable {
+    struct Stage: Codable {
+        var name: String
+        var microsecondsPerMessage: Double
+        var share: Double
+    }
+
+    var stages: [Stage]
+    var writerBusyShare: Double
+
+    init(_ clock: StageClock, messages: Int, wallSeconds: Double) {
+        let seconds = clock.seconds
+        let total = max(seconds.values.reduce(0, +), 1e-9)
+        stages = StageClock.Stage.allCases.compactMap { stage in
+            seconds[stage].map { Stage(name: stage.rawValue, microsecondsPerMessage: $0 / Double(max(1, messages)) * 1e6, share: $0 / total) }
+        }
+        writerBusyShare = seconds.filter(\.key.onWriter).values.reduce(0, +) / max(wallSeconds, 1e-9)
+    }
+
+    func log() {
+        for stage in stages {
+            let name = stage.name.padding(toLength: 36, withPad: " ", startingAt: 0)
+            BenchLog.write("  " + name + String(format: "%7.1f µs/message  %5.1f %%", stage.microsecondsPerMessage, stage.share * 100))
+        }
+        BenchLog.write(String(format: "  writer busy %.0f %% of the wall time", writerBusyShare * 100))
+    }
 }
