@@ -178,8 +178,8 @@ let package = Package(
         // MARK: - tests
         .testTarget(
             name: "ArchiveConformanceTests",
-            dependencies: ["SQLiteStore", 
-                "ArchiveStore", "PostgresStore", "StoreMigration", "ObjectStorage", "Search", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Ledger", "Alerts",
+            dependencies: [
+                "SQLiteStore", "ArchiveStore", "PostgresStore", "StoreMigration", "ObjectStorage", "Search", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Ledger", "Alerts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -227,8 +227,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["SQLiteStore", 
-                "ArchiveStore", "Ledger", "Ingest", "WeCom", "Simulator", "ArchiveModel",
+            dependencies: [
+                "SQLiteStore", "ArchiveStore", "Ledger", "Ingest", "WeCom", "Simulator", "ArchiveModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -239,11 +239,11 @@ let package = Package(
             dependencies: ["SQLiteStore", "Simulator", "WeCom", "Ingest", "ArchiveStore", "ArchiveModel"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ArchiveModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["ArchiveModel", "WeCom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["SQLiteStore", 
-                "Console", "ArchiveStore", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Risk", "Ledger",
+            dependencies: [
+                "SQLiteStore", "Console", "ArchiveStore", "Ingest", "Insights", "Simulator", "WeCom", "ArchiveModel", "Risk", "Ledger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -50,6 +50,35 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
     /// in `X-Forwarded-For` (the nearest address not itself a trusted proxy counts); anyone else's header is ignored.
     /// Without it, behind a proxy every client shares the proxy's address and the sign-in throttle applies to all.
     public var trustedProxies: [String] = []
+    /// An RFC 3161 time-stamp authority: every signed checkpoint then also gets its token (third-party notarisation).
+    public var tsaURL: String?
+    /// WeCom's callback for the archive app (`msgaudit_notify`): with it, `serve` answers `/wecom/callback` and pulls as
+    /// soon as WeCom says there are new messages, instead of at its polling interval. The token and key are the ones
+    /// set on the app's "receive messages" page; give them here or in `CHATLEDGER_CALLBACK_TOKEN` and
+    /// `CHATLEDGER_CALLBACK_AES_KEY`.
+    public var callback: Callback?
+
+    public struct Callback: Sendable, Hashable, Codable {
+        public var token: String
+        /// The 43-character EncodingAESKey.
+        public var encodingAESKey: String
+        /// The corp id WeCom puts in every event (its receive id).
+        public var corpID: String
+
+        public init(token: String, encodingAESKey: String, corpID: String) {
+            self.token = token
+            self.encodingAESKey = encodingAESKey
+            self.corpID = corpID
+        }
+
+        /// The token and key may be left out of the file and given in the environment instead.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            token = try container.decodeIfPresent(String.self, forKey: .token) ?? ""
+            encodingAESKey = try container.decodeIfPresent(String.self, forKey: .encodingAESKey) ?? ""
+            corpID = try container.decode(String.self, forKey: .corpID)
+        }
+    }
 
     /// Alert channels. Secrets may be given here or, better, in the environment (see `docs/console.md`).
     public struct AlertSettings: Sendable, Hashable, Codable {
@@ -81,7 +110,7 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case host, port, data, masterKeyFile, database, blobs, secureCookies, sessionHours, lockoutThreshold, lockoutMinutes, language, alerts
-        case alertStreamRecheckSeconds, trustedProxies
+        case alertStreamRecheckSeconds, trustedProxies, tsaURL, callback
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,6 +131,8 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         alertStreamRecheckSeconds = try container.decodeIfPresent(Double.self, forKey: .alertStreamRecheckSeconds)
             ?? defaults.alertStreamRecheckSeconds
         trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies) ?? defaults.trustedProxies
+        tsaURL = try container.decodeIfPresent(String.self, forKey: .tsaURL)
+        callback = try container.decodeIfPresent(Callback.self, forKey: .callback)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -120,6 +151,8 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         try container.encodeIfPresent(alerts, forKey: .alerts)
         try container.encode(alertStreamRecheckSeconds, forKey: .alertStreamRecheckSeconds)
         try container.encode(trustedProxies, forKey: .trustedProxies)
+        try container.encodeIfPresent(tsaURL, forKey: .tsaURL)
+        try container.encodeIfPresent(callback, forKey: .callback)
     }
 
     /// Whether `host` names this machine only: `localhost`, `127.0.0.0/8` or `::1`. `0.0.0.0` and `::` listen
@@ -173,6 +206,9 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         }
         if let secret = environment["CHATLEDGER_WECOM_SECRET"], config.alerts?.wecomApp != nil { config.alerts?.wecomApp?.secret = secret }
         if let secret = environment["CHATLEDGER_WEBHOOK_SECRET"], config.alerts?.webhook != nil { config.alerts?.webhook?.secret = secret }
+        if let url = environment["CHATLEDGER_TSA_URL"], !url.isEmpty { config.tsaURL = url }
+        if let token = environment["CHATLEDGER_CALLBACK_TOKEN"], config.callback != nil { config.callback?.token = token }
+        if let key = environment["CHATLEDGER_CALLBACK_AES_KEY"], config.callback != nil { config.callback?.encodingAESKey = key }
         try config.validate()
         return config
     }
@@ -190,6 +226,17 @@ public struct ConsoleConfig: Sendable, Hashable, Codable {
         for url in [alerts?.robotURL, alerts?.webhook?.url, alerts?.wecomApp?.baseURL, alerts?.consoleURL].compactMap({ $0 })
         where URL(string: url)?.scheme == nil {
             throw ConsoleConfigError("alerts: \(url) is not a URL")
+        }
+        if let tsaURL, URL(string: tsaURL)?.scheme == nil {
+            throw ConsoleConfigError("tsaURL: \(tsaURL) is not a URL such as http://tsa.example.com/")
+        }
+        if let callback {
+            guard !callback.token.isEmpty, !callback.corpID.isEmpty else {
+                throw ConsoleConfigError("callback needs a token (in the file or CHATLEDGER_CALLBACK_TOKEN) and corpID (the archive app's \"receive messages\" settings)")
+            }
+            guard callback.encodingAESKey.count == 43 else {
+                throw ConsoleConfigError("callback.encodingAESKey must be the 43 characters WeCom shows, not \(callback.encodingAESKey.count)")
+            }
         }
     }
 }

@@ -1,65 +1,81 @@
-import ArchiveStore
-import Logging
-import WeCom
+import Foundation
 
-/// Wakes the pull loop: WeCom's `msgaudit_notify` callback calls ``notify()``; a timer is the backstop.
-public final class PullSignal: Sendable {
-    let stream: AsyncStream<Void>
-    let continuation: AsyncStream<Void>.Continuation
+/// Wakes the pull loop early: WeCom's `msgaudit_notify` callback calls ``notify()``; the loop's interval is the backstop.
+///
+/// Several notifications while a pull runs collapse into one more pull. One loop waits on a signal at a time.
+public final class PullSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    /// A notification nobody has waited for yet.
+    private var pending = false
+    private var waiter: CheckedContinuation<Void, Never>?
 
-    public init() {
-        // Several notifications while a pull runs collapse into one more pull.
-        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    public init() {}
+
+    public func notify() {
+        let woken: CheckedContinuation<Void, Never>? = lock.withLock {
+            guard let waiter else {
+                pending = true
+                return nil
+            }
+            self.waiter = nil
+            return waiter
+        }
+        woken?.resume()
     }
 
-    public func notify() { continuation.yield() }
-}
-
-/// Pulls new messages whenever WeCom says there are some, and at least every `backstop`; then fetches media.
-public struct ArchivePullService: Sendable {
-    public var puller: ArchivePuller
-    public var media: MediaFetcher?
-    public var signal: PullSignal
-    public var backstop: Duration
-    public var logger: Logger
-
-    public init(puller: ArchivePuller, media: MediaFetcher?, signal: PullSignal, backstop: Duration = .seconds(60),
-                logger: Logger = Logger(label: "chatledger.pull")) {
-        self.puller = puller
-        self.media = media
-        self.signal = signal
-        self.backstop = backstop
-        self.logger = logger
-    }
-
-    /// Runs until the task is cancelled. A failed pull is logged and tried again at the next wake-up:
-    /// the cursor has not moved, so nothing is skipped.
-    public func run() async {
-        let signal = self.signal
-        let backstop = self.backstop
+    /// Returns at the first notification since the last return, after `timeout`, or when the task is cancelled.
+    public func wait(atMost timeout: Duration) async {
+        if takePending() { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: backstop)
-                    signal.notify()
-                }
+                try? await Task.sleep(for: timeout)
             }
-            signal.notify()
-            for await _ in signal.stream {
-                if Task.isCancelled { break }
-                do {
-                    let summary = try await puller.pullUntilCaughtUp()
-                    if summary.inserted + summary.quarantined > 0 {
-                        logger.info("chatledger.pull.done", metadata: [
-                            "chatledger.pull.inserted": "\(summary.inserted)", "chatledger.pull.quarantined": "\(summary.quarantined)",
-                        ])
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        if !self.install(continuation) { continuation.resume() }
                     }
-                    if let media { _ = try await media.fetchPending(limit: 500) }
-                } catch {
-                    logger.error("chatledger.pull.failed", metadata: ["chatledger.pull.error": "\(error)"])
+                } onCancel: {
+                    self.wakeWaiter()
                 }
             }
+            await group.next()
             group.cancelAll()
         }
+    }
+
+    private func takePending() -> Bool {
+        lock.withLock {
+            defer { pending = false }
+            return pending
+        }
+    }
+
+    /// Installs the waiter, unless a notification is pending or the task is cancelled already (then `false`: resume at
+    /// once). Cancellation is checked under the lock the cancellation handler takes, so one of the two resumes it.
+    private func install(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        let earlier: CheckedContinuation<Void, Never>?
+        let installed: Bool
+        lock.lock()
+        if pending || Task.isCancelled {
+            pending = false
+            earlier = nil
+            installed = false
+        } else {
+            earlier = waiter
+            waiter = continuation
+            installed = true
+        }
+        lock.unlock()
+        earlier?.resume()
+        return installed
+    }
+
+    private func wakeWaiter() {
+        lock.lock()
+        let woken = waiter
+        waiter = nil
+        lock.unlock()
+        woken?.resume()
     }
 }

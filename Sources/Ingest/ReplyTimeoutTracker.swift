@@ -92,8 +92,8 @@ public actor ReplyTimeoutTracker {
         }
     }
 
-    /// Runs until cancelled: ticks when woken, or at the next deadline, and at least every `backstop`.
-    public func run(signal: PullSignal? = nil, backstop: Duration = .seconds(5)) async {
+    /// Runs until cancelled: ticks at the next deadline, and at least every `backstop`.
+    public func run(backstop: Duration = .seconds(5)) async {
         while !Task.isCancelled {
             do { try await tick() } catch {
                 logger.error("chatledger.sla.failed", metadata: ["error": "\(error)"])

@@ -47,7 +47,7 @@ public struct CallbackCrypto: Sendable {
     }
 
     func open(signature: String, timestamp: String, nonce: String, encrypted: String) throws(WeComError) -> [UInt8] {
-        guard self.signature(timestamp: timestamp, nonce: nonce, encrypted: encrypted) == signature.lowercased() else {
+        guard Self.constantTimeEqual(self.signature(timestamp: timestamp, nonce: nonce, encrypted: encrypted), signature.lowercased()) else {
             throw WeComError(.callbackInvalid, "msg_signature does not match: check the callback Token")
         }
         guard let ciphertext = Base64Text.decode(encrypted), !ciphertext.isEmpty, ciphertext.count % 32 == 0,
@@ -95,5 +95,14 @@ public enum XMLField {
         var text = String(xml[open.upperBound..<close.lowerBound])
         if text.hasPrefix("<![CDATA["), text.hasSuffix("]]>") { text = String(text.dropFirst(9).dropLast(3)) }
         return text
+    }
+}
+
+extension CallbackCrypto {
+    /// Compares without stopping at the first difference, so response time tells a forger nothing.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -18,14 +18,21 @@ struct LeasedIngest: Sendable {
     let keyRing: PrivateKeyRing
     let blobs: any BlobStore
     let signingKey: Curve25519.Signing.PrivateKey
+    /// The time-stamping step of the loop's own checkpoints: `ingest`'s; `serve` and `demo` leave it to their
+    /// checkpoint service, so a slow authority never delays a pull.
     let timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)?
     /// This process in the lease record and the progress lines.
     let name: String
     /// Alert channels new alerts are queued for.
     let riskChannels: [String]
+    /// Seconds between pulls when WeCom's callback does not wake the loop sooner.
     let interval: Double
     let stopAt: UInt64?
     let logger: Logger
+    /// Woken by WeCom's `msgaudit_notify` callback (`/wecom/callback`), so messages arrive within a second.
+    var signal = PullSignal()
+    /// Progress lines on standard error (`ingest`, `serve`); the demo keeps its terminal for its own output.
+    var reportsProgress = true
 
     static var defaultName: String { "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)" }
 
@@ -72,16 +79,23 @@ struct LeasedIngest: Sendable {
         while !Task.isCancelled {
             let summary = try await puller.pullUntilCaughtUp()
             _ = try await media.fetchPending(limit: 500)
-            try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp)
+            do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp) } catch {
+                // A checkpoint (or its time-stamp authority) failing is not a reason to stop pulling: the messages are
+                // stored and ledgered, and the next checkpoint covers them.
+                logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
+            }
             let cursor = try await store.cursor(source: pipeline.source)
             if summary.inserted + summary.quarantined > 0 {
                 say("\(name): stored \(summary.inserted), quarantined \(summary.quarantined); cursor \(cursor)")
             }
             if let stopAt, cursor >= stopAt { return }
-            try await Task.sleep(for: .seconds(interval))
+            await signal.wait(atMost: .seconds(interval))
+            try Task.checkCancellation()
         }
     }
 
     /// Progress on standard error, unbuffered, so supervisors and tests see it as it happens.
-    func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    func say(_ line: String) {
+        if reportsProgress { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { logger.info("\(line)") }
+    }
 }

@@ -1,6 +1,7 @@
 import ArchiveStore
 import Console
 import Foundation
+import Insights
 import Testing
 import TextKit
 
@@ -95,11 +96,63 @@ import TextKit
             .appendingPathComponent("docs/chatledger.example.json")
         let config = try ConsoleConfig.load(path: example.path, environment: [:])
         #expect(config.port == 8080 && config.secureCookies && config.alerts?.wecomApp?.agentID == 1000002)
+        #expect(config.tsaURL != nil && config.callback?.corpID == "wwCORPID")
+    }
+
+    @Test func theCallbackAndTimestampAuthorityAreCheckedAndTheirSecretsComeFromTheEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("callback-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"callback": {"token": "file", "encodingAESKey": "short", "corpID": "ww1"}}"#.utf8).write(to: file)
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: file.path, environment: [:]) }
+        let key = String(repeating: "k", count: 43)
+        let config = try ConsoleConfig.load(path: file.path, environment: ["CHATLEDGER_CALLBACK_AES_KEY": key, "CHATLEDGER_CALLBACK_TOKEN": "env",
+                                                                           "CHATLEDGER_TSA_URL": "http://tsa.example/"])
+        #expect(config.callback == ConsoleConfig.Callback(token: "env", encodingAESKey: key, corpID: "ww1"))
+        #expect(config.tsaURL == "http://tsa.example/")
+        // The secrets may live only in the environment.
+        try Data(#"{"callback": {"corpID": "ww2"}}"#.utf8).write(to: file)
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: file.path, environment: [:]) }
+        let fromEnvironment = try ConsoleConfig.load(path: file.path, environment: ["CHATLEDGER_CALLBACK_AES_KEY": key,
+                                                                                    "CHATLEDGER_CALLBACK_TOKEN": "env"])
+        #expect(fromEnvironment.callback == ConsoleConfig.Callback(token: "env", encodingAESKey: key, corpID: "ww2"))
+        // Without a callback in the file, the variables add none (a corp id is needed too).
+        #expect(try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_CALLBACK_TOKEN": "env"]).callback == nil)
+        #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_TSA_URL": "not a url"]) }
     }
 
     @Test func mistakesAreNamed() throws {
         #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_PORT": "eighty"]) }
         #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: "/nonexistent/config.json", environment: [:]) }
         #expect(throws: ConsoleConfigError.self) { try ConsoleConfig.load(path: nil, environment: ["CHATLEDGER_LANGUAGE": "fr"]) }
+    }
+}
+
+/// Server-drawn charts are the only markup a page inserts unescaped, and only as `SafeHTML` (made by `Insights`).
+@Suite struct SafeMarkupTests {
+    @Test func onlyTheBodyAndChartsAreUnescapedInTheTemplates() throws {
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Console/PageTemplates.swift"), encoding: .utf8)
+        var names: Set<String> = []
+        var rest = source[...]
+        while let open = rest.range(of: "{{{") {
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "}}}") else { break }
+            let name = String(after[..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty { names.insert(name) }  // the file's doc comment writes `{{{ }}}`
+            rest = after[close.upperBound...]
+        }
+        #expect(names == Set(["body"]).union(TemplateValues.unescapedKeys), "\(names)")
+    }
+
+    @Test func aStringUnderAnUnescapedKeyIsEscapedAndSafeHTMLPassesUnchanged() throws {
+        let chart = SVGChart.bars([("a", 1)])
+        let values = TemplateValues.trustingOnlySafeHTML([
+            "svg": "<script>alert(1)</script>",
+            "charts": [["svg": chart, "title": "<b>"], ["svg": "<img src=x onerror=alert(1)>"]],
+        ]) as? [String: Any]
+        #expect(values?["svg"] as? String == "&lt;script&gt;alert(1)&lt;/script&gt;")
+        let charts = values?["charts"] as? [[String: Any]]
+        #expect((charts?[0]["svg"] as? SafeHTML) == chart && charts?[0]["title"] as? String == "<b>")
+        #expect((charts?[1]["svg"] as? String)?.contains("<img") == false)
     }
 }

@@ -59,24 +59,25 @@ struct DemoCommand: AsyncParsableCommand {
         let callback = try CallbackCrypto(token: "chatledger-demo", encodingAESKey: Self.demoEncodingAESKey(seed: seed),
                                           receiveID: wecom.corpID)
         let signal = PullSignal()
-        var pipeline = IngestPipeline(store: store, opener: EnvelopeOpener(keyRing: try PrivateKeyRing.load(directory: keysURL)),
-                                      logger: logger)
-        pipeline.risk = try await PolicyLoader.analysis(store, channels: ["wecom-app", "wecom-robot"])
-        let pulling = ArchivePullService(
-            puller: ArchivePuller(source: simulator, pipeline: pipeline),
-            media: MediaFetcher(source: simulator, store: store, blobs: try archive.blobStore(store)),
-            signal: signal, backstop: .seconds(10), logger: logger)
+        let services = ArchiveServices(store: store, signingKey: signingKey, timestamp: timestamp, logger: logger)
+        let ring = try PrivateKeyRing.load(directory: keysURL)
+        // The same pull loop as serve: woken by the corp's msgaudit_notify callback, every 10 s at the latest.
+        var ingest = LeasedIngest(store: store, source: simulator, keyRing: ring, blobs: try archive.blobStore(store), signingKey: signingKey,
+                                  timestamp: nil, name: LeasedIngest.defaultName, riskChannels: ["wecom-app", "wecom-robot"],
+                                  interval: 10, stopAt: nil, logger: logger)
+        ingest.signal = signal
+        ingest.reportsProgress = false
         let api = WeComAPIClient(baseURL: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/")!,
                                  corpID: wecom.corpID, secret: wecom.secret)
         // Alerts go to the risk officers (the department leaders here) as WeCom app messages, and to a group robot.
         let appAPI = WeComAPIClient(baseURL: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/")!, corpID: wecom.corpID, secret: wecom.secret)
-        let dispatcher = AlertDispatcher(store: store, channels: [
+        let channels: [any AlertChannel] = [
             WeComAppMessageChannel(api: appAPI, agentID: 1_000_002,
                                    toUsers: simulator.corp.employees.filter(\.isLeader).map(\.userID),
                                    consoleURL: "http://\(host):\(port)"),
             WeComRobotChannel(url: URL(string: "http://127.0.0.1:\(wecomPort)/cgi-bin/webhook/send?key=chatledger-demo")!,
                               consoleURL: "http://\(host):\(port)"),
-        ], logger: logger)
+        ]
         let corpService = SimulatedCorpService(
             simulator: simulator, rate: rate, callback: callback,
             callbackURL: URL(string: "http://127.0.0.1:\(port)/wecom/callback")!,
@@ -97,25 +98,12 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "ChatLedger"),
             services: [
                 ClosureService(name: "fake-wecom") { try await wecom.run(host: "127.0.0.1", port: wecomPort) },
-                ClosureService(name: "pull") { await pulling.run() },
-                ClosureService(name: "alerts") { await dispatcher.run() },
-                ClosureService(name: "weekly-digest") {
-                    await WeeklyDigest.run(store: store, channels: ["wecom-robot"], logger: logger)
-                },
+                services.pull(ingest),
+                services.alertDelivery(channels: channels),
+                services.weeklyDigest(channels: ["wecom-robot"]),
                 // Reply timeouts: the simulated history is tracked and counted; notices start with this run.
-                ClosureService(name: "reply-timeouts") {
-                    await ReplyTimeoutTracker(store: store, channels: ["wecom-app"], noticesFrom: Int64(Date().timeIntervalSince1970 * 1000),
-                                              logger: logger).run()
-                },
-                ClosureService(name: "checkpoints") {
-                    // A signed checkpoint follows new leaves within a second.
-                    while !Task.isCancelled {
-                        do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp) } catch {
-                            logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
-                        }
-                        try await Task.sleep(for: .seconds(1))
-                    }
-                },
+                services.replyTimeouts(channels: ["wecom-app"], noticesFrom: Int64(Date().timeIntervalSince1970 * 1000)),
+                services.checkpoints(),
                 corpService,
             ], logger: logger)
         print("ChatLedger demo: http://\(host):\(port)/  (archive in \(archive.data); simulated WeCom API on port \(wecomPort); Ctrl-C stops)")

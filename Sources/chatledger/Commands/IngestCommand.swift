@@ -39,19 +39,16 @@ struct IngestCommand: AsyncParsableCommand {
         logger.logLevel = .notice
         let store = try await archive.openAnyArchive(create: true)
         let (wecom, ring, chat) = try source.open(keys: archive.defaultKeysURL)
-        let dispatcher = AlertDispatcher(store: store, channels: [LogChannel(logger: logger)], logger: logger)
+        let services = ArchiveServices(store: store, signingKey: try archive.signingKey(), timestamp: checkpointing.timestamp, logger: logger)
+        let alerts = services.alertDelivery(channels: [LogChannel(logger: logger)])
         let ingest = LeasedIngest(store: store, source: wecom, keyRing: ring, blobs: try archive.anyBlobStore(sealer: store.sealer),
-                                  signingKey: try archive.signingKey(), timestamp: checkpointing.timestamp,
+                                  signingKey: services.signingKey, timestamp: services.timestamp,
                                   name: holder ?? LeasedIngest.defaultName, riskChannels: [LogChannel.channelName], interval: interval,
                                   stopAt: stopAt, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let chat { group.addTask { try await chat() } }
-            group.addTask {
-                while !Task.isCancelled {
-                    _ = try? await dispatcher.deliverDue()
-                    try await Task.sleep(for: .milliseconds(500))
-                }
-            }
+            group.addTask { try await alerts.run() }
+            // Unlike serve's pull service, the pull here ends the run: at --stop-at, or with its error.
             group.addTask { try await ingest.pull() }
             // The puller ends the run (stop-at reached, lease lost, or an error); the helpers end with it.
             try await group.next()

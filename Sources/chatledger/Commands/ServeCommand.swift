@@ -9,6 +9,7 @@ import Ingest
 import Logging
 import PostgresStore
 import ServiceLifecycle
+import WeCom
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,32 +58,30 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin"])
         let channels = AlertChannelsFromConfig.channels(settings.alerts)
-        let dispatcher = AlertDispatcher(store: store, channels: channels, logger: logger)
-        let pulling = source.isGiven ? try pullServices(store: store, blobs: blobs, signingKey: signingKey,
-                                                        keys: archive.defaultKeysURL, channels: channels.map(\.name), logger: logger) : []
+        let timestamp = try Self.timestamping(settings.tsaURL)
+        let services = ArchiveServices(store: store, signingKey: signingKey, timestamp: timestamp, logger: logger)
+        let signal = PullSignal()
+        let callback = try settings.callback.map {
+            do {
+                return try CallbackCrypto(token: $0.token, encodingAESKey: $0.encodingAESKey, receiveID: $0.corpID)
+            } catch let error as WeComError {
+                throw ValidationError("callback: \(error.message)")
+            }
+        }
+        let pulling = source.isGiven ? try pullServices(services, blobs: blobs, keys: archive.defaultKeysURL, channels: channels.map(\.name),
+                                                        signal: signal, logger: logger) : []
         let app = Application(
-            router: ConsoleRouter.build(services: console),
+            router: ConsoleRouter.build(services: console) { router in
+                // WeCom's msgaudit_notify wakes the pull at once; without a source there is nothing to wake, but WeCom's
+                // URL check still succeeds, so the callback can be set up before the first puller starts.
+                if let callback { WeComCallbackRoutes.add(to: router, crypto: callback, signal: signal, logger: logger) }
+            },
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ChatLedger"),
             services: [
-                // Alerts, reply-timeout notices and the digest wait in the outbox until a configured channel takes them.
-                ClosureService(name: "alerts") { await dispatcher.run() },
-                ClosureService(name: "weekly-digest") {
-                    await WeeklyDigest.run(store: store, channels: channels.map(\.name).filter { $0 != "wecom-app" }, logger: logger)
-                },
-                ClosureService(name: "reply-timeouts") {
-                    await ReplyTimeoutTracker(store: store, channels: ["wecom-app"],
-                                              noticesFrom: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000, logger: logger).run()
-                },
-                // On PostgreSQL every process checkpoints: the ledger lock serializes them and an unchanged tree writes none.
-                ClosureService(name: "checkpoints") {
-                    while !Task.isCancelled {
-                        do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: nil) } catch {
-                            logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
-                        }
-                        // Shutdown cancels the sleep: end quietly, or the group treats it as a failure and cancels the rest.
-                        try? await Task.sleep(for: .seconds(1))
-                    }
-                },
+                services.alertDelivery(channels: channels),
+                services.weeklyDigest(channels: channels.map(\.name).filter { $0 != "wecom-app" }),
+                services.replyTimeouts(channels: ["wecom-app"], noticesFrom: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000),
+                services.checkpoints(),
             ] + pulling, logger: logger)
         print("ChatLedger console: http://\(settings.host):\(settings.port)/  (archive \(archive.postgresURL.flatMap { try? PostgresLocation(url: $0).description } ?? settings.data))")
         let deadline = ShutdownDeadline(logger: logger)
@@ -90,19 +89,23 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
     }
 
+    /// The RFC 3161 step of every checkpoint, or `nil` without a TSA.
+    static func timestamping(_ url: String?) throws -> (@Sendable ([UInt8]) async throws -> [UInt8]?)? {
+        guard let url else { return nil }
+        guard let parsed = URL(string: url), parsed.scheme != nil else { throw ValidationError("tsaURL: \(url) is not a URL") }
+        let authority = TimestampAuthority(url: parsed)
+        return { digest in try await authority.timestamp(sha256: digest) }
+    }
+
     /// The pull loop (under the ingest lease on PostgreSQL) and, for a simulated corp, its chatter.
-    func pullServices(store: any AnyArchive, blobs: any BlobStore, signingKey: Curve25519.Signing.PrivateKey, keys: URL,
-                      channels: [String], logger: Logger) throws -> [any Service] {
+    func pullServices(_ services: ArchiveServices, blobs: any BlobStore, keys: URL, channels: [String], signal: PullSignal,
+                      logger: Logger) throws -> [any Service] {
         let (wecom, ring, chat) = try source.open(keys: keys)
-        let ingest = LeasedIngest(store: store, source: wecom, keyRing: ring, blobs: blobs, signingKey: signingKey, timestamp: nil,
-                                  name: LeasedIngest.defaultName, riskChannels: channels, interval: 1, stopAt: nil, logger: logger)
-        // A lost lease or a failed pull must not take the console down: wait for the lease again.
-        let pull = ClosureService(name: "ingest") {
-            while !Task.isCancelled {
-                do { try await ingest.pull() } catch { logger.error("chatledger.ingest.failed", metadata: ["error": "\(error)"]) }
-                try? await Task.sleep(for: .seconds(5))
-            }
-        }
+        var ingest = LeasedIngest(store: services.store, source: wecom, keyRing: ring, blobs: blobs, signingKey: services.signingKey,
+                                  timestamp: nil, name: LeasedIngest.defaultName, riskChannels: channels, interval: 1,
+                                  stopAt: nil, logger: logger)
+        ingest.signal = signal
+        let pull = services.pull(ingest)
         guard let chat else { return [pull] }
         return [pull, ClosureService(name: "simulated-corp") {
             do { try await chat() } catch is CancellationError {} catch {
