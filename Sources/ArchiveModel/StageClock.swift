@@ -12,6 +12,7 @@ public final class StageClock: @unchecked Sendable {
         case insights = "sentiment and topics"
         case prepare = "seal, index tokens, leaf hash"
         case lookups = "writer: batch lookups"
+        case waitingForRows = "writer: waiting for prepared rows"
         case messages = "writer: message and index rows"
         case ledger = "writer: ledger"
         case people = "writer: conversations and people"

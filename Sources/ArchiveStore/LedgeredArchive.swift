@@ -22,6 +22,8 @@ public protocol LedgeredArchive: Sendable {
     func appendAudit(_ event: AuditEvent) async throws -> StoredAuditEvent
     /// The blob hashes of a message's attachments, in the order they were fetched.
     func mediaHashes(of id: MessageID) async throws -> [String]
+    /// The same for a page of messages, in one query (a page shows up to 500).
+    func mediaHashes(of ids: [MessageID]) async throws -> [MessageID: [String]]
 }
 
 extension LedgeredArchive {

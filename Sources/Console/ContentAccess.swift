@@ -54,6 +54,11 @@ extension ConsoleServices {
         try await store.mediaHashes(of: message.id)
     }
 
+    /// The attachment hashes of a page of messages read through grants, in one query.
+    func mediaHashes(of messages: [StoredMessage]) async throws -> [MessageID: [String]] {
+        try await store.mediaHashes(of: messages.map(\.id))
+    }
+
     /// Directory names for display, masked like content for a reader without unmask (a customer's WeCom name
     /// often carries a phone number).
     func partyNames(_ ids: Set<String>, policy: AccessPolicy) async throws -> [String: String] {

@@ -39,7 +39,7 @@ struct PageRenderer: Sendable {
 
     func render(_ template: String, title: String, values: [String: Any], frame: Frame, status: HTTPResponse.Status = .ok) -> Response {
         var context = frame.layoutValues
-        for (key, value) in values { context[key] = value }
+        for (key, value) in TemplateValues.trustingOnlySafeHTML(values) as? [String: Any] ?? [:] { context[key] = value }
         let body = library.render(context, withTemplate: template) ?? ""
         context["body"] = body
         context["title"] = title

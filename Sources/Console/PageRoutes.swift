@@ -122,10 +122,9 @@ enum PageRoutes {
             let messages = try await services.messages(in: grant, limit: 200, offset: (pageNumber - 1) * 200)
             try await services.audit(policy.principal, "conversation.view", id, ["offset": "\((pageNumber - 1) * 200)", "count": "\(messages.count)"])
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
-            var cards: [MessageCard] = []
-            for message in messages {
-                cards.append(presenter.card(message, media: try await services.mediaHashes(of: message),
-                                            highlighted: query.string("msg") == message.id.rawValue))
+            let media = try await services.mediaHashes(of: messages)
+            let cards = messages.map { message in
+                presenter.card(message, media: media[message.id] ?? [], highlighted: query.string("msg") == message.id.rawValue)
             }
             let title = ConversationJSON(conversation, names: presenter.names, maskPII: policy.masksPII).title
             return renderer.render("conversation", title: title, values: [
@@ -160,10 +159,9 @@ enum PageRoutes {
             }
             messages.sort(by: inTimeOrder)
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
-            var cards: [MessageCard] = []
-            for message in messages.suffix(500) {
-                cards.append(presenter.card(message, media: try await services.mediaHashes(of: message), withConversationLink: true))
-            }
+            let shown = Array(messages.suffix(500))
+            let media = try await services.mediaHashes(of: shown)
+            let cards = shown.map { presenter.card($0, media: media[$0.id] ?? [], withConversationLink: true) }
             let names = try await services.partyNames(Set(conversations.flatMap { [$0.partyA, $0.partyB].compactMap { $0 } }), policy: policy)
             let name = policy.masksPII ? PIIMasker.mask(party.name) : party.name
             return renderer.render("customer", title: name, values: [
@@ -241,10 +239,8 @@ enum PageRoutes {
             }
             messages.sort(by: inTimeOrder)
             let presenter = try await presenter(for: messages, policy: policy, frame: frame, services: services)
-            var cards: [MessageCard] = []
-            for message in messages {
-                cards.append(presenter.card(message, media: try await services.mediaHashes(of: message), withConversationLink: true))
-            }
+            let media = try await services.mediaHashes(of: messages)
+            let cards = messages.map { presenter.card($0, media: media[$0.id] ?? [], withConversationLink: true) }
             let conversationHref = alert.conversation.map { "/conversations/" + MessagePresenter.path($0) } ?? "#"
             return renderer.render("alert", title: "#\(alert.id)", values: [
                 "alert": ["id": alert.id, "category": alert.category, "severity": alert.severity, "status": frame.t["status." + alert.status] ?? alert.status,

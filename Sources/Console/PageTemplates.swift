@@ -1,5 +1,5 @@
-/// The console's Mustache templates. `{{ }}` escapes; the only `{{{ }}}` is the layout's body, which is
-/// itself a rendered template. Optional fields are read with a leading dot (`{{#.text}}`) so a missing
+/// The console's Mustache templates. `{{ }}` escapes; the only `{{{ }}}` are the layout's body, which is
+/// itself a rendered template, and `svg`, which `PageRenderer` lets through only as `Insights.SafeHTML`. Optional fields are read with a leading dot (`{{#.text}}`) so a missing
 /// value never falls back to a same-named value further up the context stack.
 enum PageTemplates {
     static let all: [String: String] = [

@@ -101,8 +101,8 @@ enum QualityPages {
         let messages = try await services.messages(in: grant, limit: 300)
         try await services.audit(policy.principal, "conversation.view", sample.conversation, ["review": "\(id)"])
         let presenter = try await PageRoutes.presenter(for: messages, policy: policy, frame: frame, services: services)
-        var cards: [MessageCard] = []
-        for message in messages { cards.append(presenter.card(message, media: try await services.mediaHashes(of: message))) }
+        let media = try await services.mediaHashes(of: messages)
+        let cards = messages.map { presenter.card($0, media: media[$0.id] ?? []) }
         var values: [String: Any] = [
             "id": id, "employee": presenter.names[sample.employee] ?? sample.employee, "period": sample.period, "csrf": csrf,
             "comment": sample.score?.comment ?? "", "messages": cards,

@@ -123,15 +123,15 @@ public enum QualityRoutes {
         }
     }
 
+    /// Reads the waits as the reply-timeout service last computed them (it follows new messages within seconds): a GET
+    /// never writes, so reading the page cannot race the service or turn a reader into a writer.
     static func overdue(_ services: ConsoleServices, policy: AccessPolicy, allHours: Bool) async throws -> [OverdueItem] {
-        try await ReplyTimeoutTracker(store: services.store, channels: []).recomputeDirty()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return try await services.store.overdueWaits(allHours: allHours).filter { policy.covers(employee: $0.employee) }
             .map { OverdueItem($0, now: now) }
     }
 
     static func stats(_ services: ConsoleServices, policy: AccessPolicy, since: Int64, until: Int64) async throws -> ReplyStatistics {
-        try await ReplyTimeoutTracker(store: services.store, channels: []).recomputeDirty()
         let range = (since, until)
         guard range.0 < range.1 else { throw HTTPError(.badRequest, message: "since must be before until") }
         let waits = try await services.store.waits(since: range.0, until: range.1).filter { policy.covers(employee: $0.employee) }

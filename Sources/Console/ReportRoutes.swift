@@ -103,7 +103,7 @@ enum ReportRoutes {
         }
         let report = try await InsightReport.build(store: services.store, since: since,
                                              until: until, department: try query.int64("department"),
-                                             employees: scope)
+                                             employees: scope, recomputingWaits: false)
         return policy.masksPII ? masked(report) : report
     }
 }

@@ -99,9 +99,12 @@ public struct InsightReport: Sendable, Codable {
     /// - Parameters:
     ///   - department: only employees of this department and its sub-departments.
     ///   - employees: only these employees (the reader's scope); nil for all.
+    ///   - recomputingWaits: first bring reply waits up to date (the CLI and the digest); the console's GET reads them
+    ///     as the reply-timeout service last computed them.
     public static func build(store: any ConsoleArchive, since: Int64, until: Int64, department: Int64? = nil,
-                             employees scope: Set<String>? = nil, topics rules: TopicRules = .standard) async throws -> InsightReport {
-        try await ReplyTimeoutTracker(store: store, channels: []).recomputeDirty()
+                             employees scope: Set<String>? = nil, topics rules: TopicRules = .standard,
+                             recomputingWaits: Bool = true) async throws -> InsightReport {
+        if recomputingWaits { try await ReplyTimeoutTracker(store: store, channels: []).recomputeDirty() }
         let organisation = try await store.organisationFacts()
         let departments = Dictionary(try await store.departments().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func included(_ employee: String) -> Bool {

@@ -30,11 +30,14 @@ enum PostgresAlertWriter {
             """, logger: logger).decode((String, String, Int).self) {
             recorded.insert(RecordedHit(message: MessageID(rawValue: msgid), rule: rule, start: start))
         }
+        // Locked until the commit: a risk officer resolving one of them meanwhile waits, so hits never join an alert
+        // that was closed after the plan was made (other processes share a PostgreSQL archive).
         var openAlerts: [OpenAlert] = []
         for try await (id, conversation, category, severity, last) in try await connection.query("""
             SELECT id, conversation, category, severity, last_msgtime FROM alert
             WHERE status = ANY(\(AlertGrouping.joinableStatuses)) AND conversation = ANY(\(lookup.conversations.map(\.rawValue).sorted()))
               AND last_msgtime >= \(lookup.lastMessageTimeFrom.milliseconds)
+            ORDER BY id FOR UPDATE
             """, logger: logger).decode((Int64, String, String, String, Int64).self) {
             openAlerts.append(OpenAlert(id: id, conversation: ConversationID(rawValue: conversation), category: RiskCategory(rawValue: category),
                                         severity: AlertSeverity(rawValue: severity), lastMessageTime: WeComTime(milliseconds: last)))

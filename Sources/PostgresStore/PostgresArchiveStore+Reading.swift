@@ -260,6 +260,17 @@ extension PostgresArchiveStore {
         }
     }
 
+    public func mediaHashes(of ids: [MessageID]) async throws -> [MessageID: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        return try await connection { connection in
+            var hashes: [MessageID: [String]] = [:]
+            for try await (msgid, sha) in try await connection.query("""
+                SELECT msgid, sha256 FROM message_media WHERE msgid = ANY(\(ids.map(\.rawValue))::text[]) AND sha256 IS NOT NULL ORDER BY id
+                """, logger: logger).decode((String, String).self) { hashes[MessageID(rawValue: msgid), default: []].append(sha) }
+            return hashes
+        }
+    }
+
     // MARK: - directory
 
     public func saveDirectory(_ directory: DirectorySnapshot) async throws {

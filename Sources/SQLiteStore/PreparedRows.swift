@@ -15,8 +15,10 @@ final class PreparedRows: @unchecked Sendable {
     /// waiting on it, so the semaphore orders every access.
     private let results: UnsafeMutablePointer<Result<[PreparedRow], any Error>?>
     private let ready: [DispatchSemaphore]
-    /// The writer's side: chunks it has already waited for (one consumer).
-    private var taken: [[PreparedRow]?]
+    /// The writer's side: chunks it has already waited for (one consumer), failures included.
+    private var taken: [Result<[PreparedRow], any Error>?]
+    /// How long the writer waited for rows still being prepared.
+    private(set) var waited = Duration.zero
 
     init(_ messages: [ChatMessage], sealer: Sealer, hasher: SearchTokenHasher, ledgered: Bool, chunkSize: Int = 256) {
         self.messages = messages
@@ -52,9 +54,11 @@ final class PreparedRows: @unchecked Sendable {
     func row(_ index: Int) throws -> PreparedRow {
         let chunk = index / chunkSize
         if taken[chunk] == nil {
+            let started = ContinuousClock.now
             ready[chunk].wait()
-            taken[chunk] = try results[chunk]!.get()
+            waited += ContinuousClock.now - started
+            taken[chunk] = results[chunk]!
         }
-        return taken[chunk]![index - chunk * chunkSize]
+        return try taken[chunk]!.get()[index - chunk * chunkSize]
     }
 }

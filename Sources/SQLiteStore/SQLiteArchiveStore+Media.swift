@@ -62,6 +62,21 @@ extension SQLiteArchiveStore {
         }
     }
 
+    public func mediaHashes(of ids: [MessageID]) async throws -> [MessageID: [String]] {
+        try await pool.read { db in
+            var hashes: [MessageID: [String]] = [:]
+            for chunk in Array(Set(ids.map(\.rawValue))).sorted().chunks(of: 500) {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT msgid, sha256 FROM message_media WHERE msgid IN (\(Self.placeholders(chunk.count))) AND sha256 IS NOT NULL
+                    ORDER BY rowid
+                    """, arguments: StatementArguments(chunk)) {
+                    hashes[MessageID(rawValue: row["msgid"]), default: []].append(row["sha256"])
+                }
+            }
+            return hashes
+        }
+    }
+
     public func mediaBacklog() async throws -> MediaBacklog {
         let now = clock().milliseconds
         return try await pool.read { db in

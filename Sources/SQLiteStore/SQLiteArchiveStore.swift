@@ -42,9 +42,9 @@ public final class SQLiteArchiveStore: ArchiveStore {
             // commits; the size limit truncates it again after a checkpoint.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
-            // 64 MB of page cache per connection instead of 2 MB: msgids, conversations and senders are random keys,
-            // so every commit touches pages all over their indexes.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 64 MB of page cache for the writer instead of 2 MB: msgids, conversations and senders are random keys,
+            // so every commit touches pages all over their indexes. Readers keep the default.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
         }
         do {
             // A new database is born 0600, and SQLite gives its -wal and -shm the database's mode.
@@ -228,7 +228,8 @@ public final class SQLiteArchiveStore: ArchiveStore {
             }
         }
         clock?.add(.ledger, ledgerTime)
-        clock?.add(.messages, ContinuousClock.now - rowsStarted - ledgerTime)
+        clock?.add(.waitingForRows, rows.waited)
+        clock?.add(.messages, ContinuousClock.now - rowsStarted - ledgerTime - rows.waited)
         let peopleStarted = ContinuousClock.now
         for link in links.storedTargets {
             try db.cachedStatement(sql: "UPDATE message SET recalled_by = ? WHERE msgid = ? AND recalled_by IS NULL")

@@ -161,6 +161,10 @@ struct SimulatedCorpus: Sendable {
             #expect(try await store.stats().media > 0)
             let hashes = try await store.mediaHashes(of: pending[0].messageID)
             #expect(!hashes.isEmpty)
+            // A page's attachments in one query are each message's, in the same order.
+            let ids = Array(Set(pending.map(\.messageID))) + [MessageID(rawValue: "no-such-message")]
+            let page = try await store.mediaHashes(of: ids)
+            for id in ids { #expect(page[id] ?? [] == (try await store.mediaHashes(of: id)), "\(id)") }
             let key = Curve25519.Signing.PrivateKey()
             try await store.writeCheckpoint(signingKey: key)
             let report = try await store.verify(publicKey: key.publicKey, blobs: blobs)

@@ -24,6 +24,16 @@ import Testing
     /// to end well before `timeout`.
     func expectStreamEnds(after change: @escaping @Sendable (ConsoleFixture, any TestClientProtocol, String, String) async throws -> Void,
                           timeout: Duration = .seconds(60)) async throws {
+        // On a loaded machine the stream's request can be scheduled after the change (then it is refused at once, which
+        // says nothing about a stream that was open): such a run is tried again, up to three times.
+        for attempt in 1...3 {
+            if try await streamEnds(after: change, timeout: timeout, lastAttempt: attempt == 3) { return }
+        }
+    }
+
+    /// One try; `false` when the stream only asked after the change had been made.
+    func streamEnds(after change: @escaping @Sendable (ConsoleFixture, any TestClientProtocol, String, String) async throws -> Void,
+                    timeout: Duration, lastAttempt: Bool) async throws -> Bool {
         // A fixture of its own: another suite changing the shared one's protected staff would end the stream early.
         let fixture = try await StreamFixture.shared.get()
         let username = "streamer-\(UUID().uuidString.prefix(8).lowercased())"
@@ -34,7 +44,7 @@ import Testing
         var services = fixture.services
         services.config.alertStreamRecheckSeconds = 0.05
         let app = Application(router: ConsoleRouter.build(services: services))
-        try await app.test(.router) { client in
+        return try await app.test(.router) { client -> Bool in
             let token = try await client.login(username)
             let began = ChangeBegan()
             let outcomes = await withTaskGroup(of: Outcome.self, returning: [Outcome].self) { group in
@@ -81,12 +91,14 @@ import Testing
             guard outcomes.count == 2, outcomes.contains(where: { if case .changed = $0 { true } else { false } }),
                   let (response, afterChange) = ended.first else {
                 Issue.record("the stream kept running after the change, or the change failed: \(outcomes)")
-                return
+                return true
             }
+            if response.status != .ok && afterChange && !lastAttempt { return false }
             #expect(afterChange, "the stream ended before the change")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/event-stream")
             #expect(!String(buffer: response.body).contains("event: alert"))
+            return true
         }
     }
 

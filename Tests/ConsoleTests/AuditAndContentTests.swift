@@ -81,6 +81,29 @@ import Testing
         }
     }
 
+    /// Both directions: every JSON API route the router serves is documented with its method, and every documented
+    /// operation is a route — so the document can neither hide an endpoint nor promise one that is gone.
+    @Test func theOpenAPIDocumentAndTheRouterListTheSameOperations() async throws {
+        let fixture = try await ConsoleFixtureCache.shared.get()
+        @Sendable func normalized(_ path: String) -> String {
+            "/" + path.split(separator: "/").map { $0.hasPrefix(":") || ($0.hasPrefix("{") && $0.hasSuffix("}")) ? "{}" : String($0) }
+                .joined(separator: "/")
+        }
+        let routes = Set(fixture.router.routes.map { "\($0.method.rawValue) \(normalized($0.path.description))" })
+        let served = routes.filter { $0.contains(" /api/v1/") }
+        #expect(served.count > 30, "\(served.count) API routes")
+        try await fixture.withClient { client in
+            let (_, body) = try await client.json("/api/v1/openapi.json", token: nil)
+            let paths = try #require((body as? [String: Any])?["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in
+                operations.keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }
+                    .map { "\($0.uppercased()) \(normalized(path))" }
+            })
+            #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
+            #expect(documented.subtracting(routes).isEmpty, "documented but not served: \(documented.subtracting(routes).sorted())")
+        }
+    }
+
     @Test func metricsAndHealthAreServed() async throws {
         let fixture = try await ConsoleFixtureCache.shared.get()
         try await fixture.withClient { client in

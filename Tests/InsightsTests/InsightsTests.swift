@@ -48,7 +48,7 @@ import WeCom
 
 @Suite struct ReportOutputTests {
     @Test func chartsAndCSVEscapeWhatTheyShow() {
-        let svg = SVGChart.bars([("<script>alert(1)</script>", 3)])
+        let svg = SVGChart.bars([("<script>alert(1)</script>", 3)]).html
         #expect(!svg.contains("<script>") && svg.contains("&lt;script&gt;"))
         #expect(ReportCSV.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(ReportCSV.field("a,b") == "\"a,b\"" && ReportCSV.field("-12.5") == "-12.5")
