@@ -132,22 +132,22 @@ public final class SQLiteArchiveStore: ArchiveStore {
         let now = clock().milliseconds
         let sealer = self.sealer
         let integrity = self.integrity
-        let clock = StageClock.current
+        let stages = StageClock.current
         let rows = PreparedRows(batch.messages, sealer: sealer, hasher: tokenHasher, ledgered: integrity)
         let started = ContinuousClock.now
         let (summary, inside) = try await pool.write { db in
             let began = ContinuousClock.now
             var summary = CommitSummary()
             (summary.inserted, summary.duplicates) = try Self.insert(rows, archivedAt: now, ledgered: integrity,
-                                                                     insights: batch.insights, clock: clock, db: db)
+                                                                     insights: batch.insights, clock: stages, db: db)
             if !batch.riskHits.isEmpty {
-                try clock.measure(.alerts) {
+                try stages.measure(.alerts) {
                     try AlertWriter.record(batch.riskHits, of: batch.messages, policyVersion: batch.policyVersion,
                                            channels: batch.alertChannels, now: now, db: db)
                 }
             }
             let otherStarted = ContinuousClock.now
-            defer { clock?.add(.other, ContinuousClock.now - otherStarted) }
+            defer { stages?.add(.other, ContinuousClock.now - otherStarted) }
             for failure in batch.quarantined {
                 try Self.quarantine(failure, source: batch.source, now: now, sealer: sealer, db: db)
                 summary.quarantined += 1
@@ -165,7 +165,7 @@ public final class SQLiteArchiveStore: ArchiveStore {
             return (summary, ContinuousClock.now - began)
         }
         // What the transaction took beyond its statements: SQLite's COMMIT (the index flush, the WAL write and checkpoint).
-        clock?.add(.commit, ContinuousClock.now - started - inside)
+        stages?.add(.commit, ContinuousClock.now - started - inside)
         return summary
     }
 
