@@ -189,6 +189,7 @@ enum AlertStream {
         let keepAlive = Duration.seconds(15)
         let opened = Access(policy)
         let body = ResponseBody { writer in
+            await services.alertStreamOpened?()
             let clock = ContinuousClock()
             var last = resumeAfter
             var checked = clock.now

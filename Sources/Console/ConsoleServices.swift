@@ -15,6 +15,9 @@ public struct ConsoleServices: Sendable {
     public var logger: Logger
     /// Facts about the running service for the admin status page (pull loop, WeCom connection …).
     public var serviceStatus: @Sendable () async -> [String: String]
+    /// Told when a live alert stream has been authorized and starts streaming (tests wait for it before changing the
+    /// reader's rights, instead of guessing how long a loaded machine takes to open it).
+    package var alertStreamOpened: (@Sendable () async -> Void)?
 
     public init(store: any ConsoleArchive, blobs: (any BlobStore)?, accounts: AccountService, config: ConsoleConfig,
                 metrics: PrometheusCollectorRegistry, logger: Logger,
