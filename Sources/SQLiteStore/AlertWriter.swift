@@ -15,7 +15,7 @@ enum AlertWriter {
         guard !candidates.isEmpty else { return }
         var rowIDs: [MessageID: Int64] = [:]
         for chunk in Array(Set(candidates.map(\.id.rawValue))).chunks(of: 500) {
-            for row in try Row.fetchAll(db, sql: "SELECT id, msgid FROM message WHERE msgid IN (\(placeholders(chunk.count)))",
+            for row in try Row.fetchAll(db, sql: "SELECT id, msgid FROM message WHERE msgid IN (\(SQLiteArchiveStore.placeholders(chunk.count)))",
                                         arguments: StatementArguments(chunk)) {
                 rowIDs[MessageID(rawValue: row["msgid"])] = row["id"]
             }
@@ -57,7 +57,7 @@ enum AlertWriter {
         for chunk in Array(rowIDs.values).chunks(of: 500) {
             for row in try Row.fetchAll(db, sql: """
                 SELECT m.msgid, h.rule, h.start FROM risk_hit h JOIN message m ON m.id = h.message_id
-                WHERE h.message_id IN (\(placeholders(chunk.count)))
+                WHERE h.message_id IN (\(SQLiteArchiveStore.placeholders(chunk.count)))
                 """, arguments: StatementArguments(chunk)) {
                 recorded.insert(RecordedHit(message: MessageID(rawValue: row["msgid"]), rule: row["rule"], start: row["start"]))
             }
@@ -72,7 +72,7 @@ enum AlertWriter {
             let arguments = StatementArguments(statuses) + StatementArguments(chunk) + [lookup.lastMessageTimeFrom.milliseconds]
             for row in try Row.fetchAll(db, sql: """
                 SELECT id, conversation, category, severity, last_msgtime FROM alert
-                WHERE status IN (\(placeholders(statuses.count))) AND conversation IN (\(placeholders(chunk.count))) AND last_msgtime >= ?
+                WHERE status IN (\(SQLiteArchiveStore.placeholders(statuses.count))) AND conversation IN (\(SQLiteArchiveStore.placeholders(chunk.count))) AND last_msgtime >= ?
                 """, arguments: arguments) {
                 alerts.append(OpenAlert(id: row["id"], conversation: ConversationID(rawValue: row["conversation"]),
                                         category: RiskCategory(rawValue: row["category"]), severity: AlertSeverity(rawValue: row["severity"]),
@@ -103,8 +103,6 @@ enum AlertWriter {
         try db.cachedStatement(sql: "UPDATE alert SET hit_count = hit_count + 1, last_msgtime = ?, severity = ?, updated_at = ? WHERE id = ?")
             .execute(arguments: [last.milliseconds, severity.rawValue, now, id])
     }
-
-    private static func placeholders(_ count: Int) -> String { SQLiteArchiveStore.placeholders(count) }
 }
 
 extension Array {

@@ -18,8 +18,7 @@ struct LeasedIngest: Sendable {
     let keyRing: PrivateKeyRing
     let blobs: any BlobStore
     let signingKey: Curve25519.Signing.PrivateKey
-    /// The time-stamping step of the loop's own checkpoints: `ingest`'s; `serve` and `demo` leave it to their
-    /// checkpoint service, so a slow authority never delays a pull.
+    /// The time-stamping step of the loop's own checkpoints (see ``writesCheckpoints``).
     let timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)?
     /// This process in the lease record and the progress lines.
     let name: String
@@ -33,6 +32,9 @@ struct LeasedIngest: Sendable {
     var signal = PullSignal()
     /// Progress lines on standard error (`ingest`, `serve`); the demo keeps its terminal for its own output.
     var reportsProgress = true
+    /// Whether the loop signs a checkpoint after each pull: `ingest` has nothing else that does; `serve` and `demo`
+    /// run the checkpoint service (every second, with the TSA), so the loop would only do its work twice.
+    var writesCheckpoints = true
 
     static var defaultName: String { "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)" }
 
@@ -79,10 +81,12 @@ struct LeasedIngest: Sendable {
         while !Task.isCancelled {
             let summary = try await puller.pullUntilCaughtUp()
             _ = try await media.fetchPending(limit: 500)
-            do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp) } catch {
-                // A checkpoint (or its time-stamp authority) failing is not a reason to stop pulling: the messages are
-                // stored and ledgered, and the next checkpoint covers them.
-                logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
+            if writesCheckpoints {
+                do { try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp) } catch {
+                    // A checkpoint (or its time-stamp authority) failing is not a reason to stop pulling: the messages are
+                    // stored and ledgered, and the next checkpoint covers them.
+                    logger.error("chatledger.checkpoint.failed", metadata: ["error": "\(error)"])
+                }
             }
             let cursor = try await store.cursor(source: pipeline.source)
             if summary.inserted + summary.quarantined > 0 {

@@ -13,6 +13,7 @@ import FoundationNetworking
     @Test func serveAnswersTheCallbackAndAsksTheTimestampAuthority() async throws {
         let data = try CLI.temporaryFolder("serve")
         let tsa = try RecordingListener()
+        defer { tsa.stop() }
         let port = CLI.freePort()
         let config = data + "/chatledger.json"
         try Data("""
@@ -100,7 +101,8 @@ final class RecordingListener: @unchecked Sendable {
         }
     }
 
-    deinit { close(fd) }
+    /// Closes the socket, which ends the accepting thread (it holds the listener until then).
+    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
 
     var firstRequest: String { lock.withLock { request } }
 

@@ -105,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
                                   timestamp: nil, name: LeasedIngest.defaultName, riskChannels: channels, interval: 1,
                                   stopAt: nil, logger: logger)
         ingest.signal = signal
+        ingest.writesCheckpoints = false  // the checkpoint service signs them
         let pull = services.pull(ingest)
         guard let chat else { return [pull] }
         return [pull, ClosureService(name: "simulated-corp") {
