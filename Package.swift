@@ -66,6 +66,8 @@ let package = Package(
             dependencies: [
                 "ArchiveModel", "ArchiveStore", "Decisions", "Ledger", "TextKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for verify's scan of every search-index entry (one call per token of the archive).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -181,6 +183,7 @@ let package = Package(
             dependencies: [
                 "SQLiteStore", "ArchiveStore", "PostgresStore", "StoreMigration", "ObjectStorage", "Search", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Ledger", "Alerts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -19,6 +19,14 @@ package struct LedgerLeafRow: Sendable {
     package var auditID: Int64?
     package var auditColumns: [String]?
     package var auditEvent: [UInt8]?
+    /// A message's derived columns as stored (their `searchableText` is empty: the text is sealed in `sealedText`).
+    package var columns: MessageColumns?
+    package var sealedText: [UInt8]?
+    package var recalledBy: String?
+    /// The message's row id, the document id of the embedded archive's search index.
+    package var rowID: Int64?
+    /// The message's search-index entry as the engine stores it per row (PostgreSQL's `tsvector`), if it does.
+    package var storedIndex: String?
 
     package init(index: UInt64, kind: String, ref: String, storedHash: [UInt8], msgid: String? = nil, seq: Int64? = nil,
                  body: [UInt8]? = nil, mediaMsgid: String? = nil, sdkFileID: String? = nil, sha256: String? = nil,
@@ -50,13 +58,17 @@ package struct LedgerWalk {
 
     private let sealer: Sealer
     private let checkpoints: [Checkpoint]
+    /// `nil` in quick mode: only the ledger itself is checked.
+    let derivedCheck: DerivedCheck?
+    var derived = DerivedFacts()
     private var checkpointsBySize: [UInt64: [Int]] = [:]
     private var range = CompactRange()
     private var counts = VerifyReport(ok: false, records: 0, messages: 0, media: 0, blobs: 0, checkpoints: 0, treeSize: 0,
                                       root: nil, seconds: 0, recordsPerSecond: 0, failure: nil)
 
-    package init(checkpoints: [Checkpoint], sealer: Sealer) {
+    package init(checkpoints: [Checkpoint], sealer: Sealer, derivedCheck: DerivedCheck? = nil) {
         self.sealer = sealer
+        self.derivedCheck = derivedCheck
         self.checkpoints = checkpoints
         counts.checkpoints = checkpoints.count
         for (number, checkpoint) in checkpoints.enumerated() { checkpointsBySize[checkpoint.treeSize, default: []].append(number + 1) }
@@ -70,15 +82,21 @@ package struct LedgerWalk {
         var report = counts
         report.treeSize = range.size
         report.root = range.root.hex
-        report.failure = failure
-        report.ok = failure == nil
+        report.problems = derived.problems
+        report.problemCount = derived.problemCount
+        report.derivedChecked = derivedCheck != nil
+        report.failure = failure ?? derived.problems.first.map {
+            VerifyFailure(kind: "derived", ref: $0.record, leafIndex: nil, reason: "\($0.field): \($0.detail)")
+        }
+        report.ok = report.failure == nil
         return report
     }
 
     /// Checks the next page of leaves; `storedNode` reads a stored interior node (nil when missing).
     package mutating func check(_ rows: [LedgerLeafRow], storedNode: (Int, UInt64) throws -> [UInt8]?) rethrows -> VerifyFailure? {
-        let hashes = Self.recompute(rows, sealer: sealer)
-        for (row, result) in zip(rows, hashes) {
+        let checks = Self.recompute(rows, sealer: sealer, derivedCheck: derivedCheck)
+        for (row, check) in zip(rows, checks) {
+            let result = check.hash
             guard row.index == range.size else {
                 return VerifyFailure(kind: "leaf", ref: "\(range.size)", leafIndex: range.size,
                                      reason: "ledger leaf \(range.size) is missing (rows deleted?)")
@@ -92,7 +110,9 @@ package struct LedgerWalk {
                 return VerifyFailure(kind: row.kind, ref: row.ref, leafIndex: row.index, reason: "the stored record does not match its ledger leaf")
             }
             switch row.kind {
-            case "message": counts.messages += 1
+            case "message":
+                counts.messages += 1
+                derived.add(check, row: row)
             case "media": counts.media += 1
             default: counts.auditEvents += 1
             }
@@ -152,30 +172,29 @@ package struct LedgerWalk {
                 if report.failure != nil { break }
             }
         }
-        report.ok = report.failure == nil
+        report.ok = report.failure == nil && report.problemCount == 0
         report.seconds = Date().timeIntervalSince(started)
         report.recordsPerSecond = report.seconds > 0 ? Double(report.records) / report.seconds : 0
         return report
     }
 
-    /// Unseals and re-encodes each leaf on every core.
-    static func recompute(_ rows: [LedgerLeafRow], sealer: Sealer) -> [Result<MerkleHash, VerifyFailure>] {
-        ConcurrentSlots.map(rows.count) { leafHash(rows[$0], sealer: sealer) }
+    /// Unseals and re-encodes each leaf on every core, and re-derives each message's columns from it.
+    static func recompute(_ rows: [LedgerLeafRow], sealer: Sealer, derivedCheck: DerivedCheck?) -> [LeafCheck] {
+        ConcurrentSlots.map(rows.count) { index in
+            let row = rows[index]
+            guard row.kind == "message" else { return LeafCheck(hash: leafHash(row, sealer: sealer)) }
+            return messageCheck(row, sealer: sealer, derivedCheck: derivedCheck)
+        }
     }
 
     static func leafHash(_ row: LedgerLeafRow, sealer: Sealer) -> Result<MerkleHash, VerifyFailure> {
         switch row.kind {
         case "message":
-            guard let msgid = row.msgid, msgid == row.ref, let seq = row.seq, let body = row.body else {
+            guard let msgid = row.msgid, msgid == row.ref, let seq = row.seq, row.body != nil else {
                 return .failure(VerifyFailure(kind: "message", ref: row.ref, leafIndex: row.index,
                                               reason: "the message this leaf records is missing or was moved"))
             }
-            do {
-                let raw = try sealer.open(body, context: SealContext.body(msgid))
-                return .success(MerkleHash.leaf(LeafEncoding.message(seq: UInt64(seq), msgid: msgid, raw: raw)))
-            } catch {
-                return .failure(VerifyFailure(kind: "message", ref: msgid, leafIndex: row.index, reason: "body \(error)"))
-            }
+            return messageRaw(row, sealer: sealer).map { MerkleHash.leaf(LeafEncoding.message(seq: UInt64(seq), msgid: msgid, raw: $0)) }
         case "media":
             guard let msgid = row.mediaMsgid, let fileID = row.sdkFileID, "\(msgid)\n\(fileID)" == row.ref,
                   let sha = row.sha256, let digest = MerkleHash(hex: sha), let size = row.size else {

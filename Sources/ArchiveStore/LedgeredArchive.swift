@@ -16,7 +16,9 @@ public protocol LedgeredArchive: Sendable {
                          timestamp: (@Sendable ([UInt8]) async throws -> [UInt8]?)?) async throws -> Checkpoint?
     func checkpoints() async throws -> [Checkpoint]
     func inclusionProof(msgid: String) async throws -> InclusionProofBundle
-    func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?,
+    /// Checks the ledger, checkpoints and blobs; unless `quick`, also re-derives every stored column, index entry and
+    /// counter from the verified raw JSON and reports each that differs (`VerifyReport.problems`).
+    func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?, quick: Bool,
                 progress: @escaping @Sendable (Int, Int) -> Void) async throws -> VerifyReport
     @discardableResult
     func appendAudit(_ event: AuditEvent) async throws -> StoredAuditEvent
@@ -33,6 +35,11 @@ extension LedgeredArchive {
     }
 
     public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?) async throws -> VerifyReport {
-        try await verify(publicKey: publicKey, blobs: blobs, progress: { _, _ in })
+        try await verify(publicKey: publicKey, blobs: blobs, quick: false, progress: { _, _ in })
+    }
+
+    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?,
+                       progress: @escaping @Sendable (Int, Int) -> Void) async throws -> VerifyReport {
+        try await verify(publicKey: publicKey, blobs: blobs, quick: false, progress: progress)
     }
 }

@@ -10,6 +10,11 @@ package struct SearchTokenHasher: Sendable {
     let k0: UInt64
     let k1: UInt64
 
+    init(k0: UInt64, k1: UInt64) {
+        self.k0 = k0
+        self.k1 = k1
+    }
+
     init(key: [UInt8]) {
         precondition(key.count >= 16)
         k0 = key[0..<8].enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

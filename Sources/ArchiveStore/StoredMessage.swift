@@ -68,3 +68,22 @@ public struct ArchiveStats: Sendable, Hashable, Codable {
         self.cursors = cursors
     }
 }
+
+extension StoredMessage {
+    /// A stored message as its verified raw JSON says it is: sender, recipients, room, conversation, time and msgtype
+    /// are read from the unsealed body, never from the columns beside it, so an edited column cannot change what a
+    /// reader sees (`verify` names such an edit). The searchable text is the sealed one: it also holds text derived
+    /// later (transcripts), and sealing binds it to this msgid.
+    package init(raw: [UInt8], seq: UInt64, searchableText: String, recalledBy: MessageID?, archivedAt: WeComTime,
+                 leafIndex: UInt64) throws {
+        let message: ChatMessage
+        do {
+            message = try ChatMessage.decode(raw, seq: seq)
+        } catch {
+            throw StorageError("an archived message no longer reads as a message (\(error)); run `chatledger verify`")
+        }
+        self.init(id: message.id, seq: seq, action: message.action, from: message.from, toList: message.toList, room: message.room,
+                  conversation: message.conversation, time: message.time, msgtype: message.msgtype, searchableText: searchableText,
+                  raw: raw, recalledBy: recalledBy, archivedAt: archivedAt, leafIndex: leafIndex)
+    }
+}

@@ -16,12 +16,19 @@ public struct VerifyReport: Sendable, Codable {
     public var root: String?
     public var seconds: Double
     public var recordsPerSecond: Double
+    /// The first thing that does not match: a ledger failure (which stops the walk), else the first problem.
     public var failure: VerifyFailure?
+    /// Whether every stored column, index entry and counter was re-derived from the verified raw JSON (not `--quick`).
+    public var derivedChecked: Bool = false
+    /// Every stored value that differs from what the ledger proves (the first 1,000; `problemCount` counts all).
+    public var problems: [VerifyProblem] = []
+    public var problemCount: Int = 0
 }
 
 /// The first thing that does not match, named so an investigator can find it.
 public struct VerifyFailure: Error, Sendable, Codable, Hashable, CustomStringConvertible {
-    /// `message`, `media`, `audit`, `leaf`, `node`, `checkpoint` or `blob`.
+    /// `message`, `media`, `audit`, `leaf`, `node`, `checkpoint`, `blob` or `derived` (a column, index entry or
+    /// counter that differs from what the archived message says; `problems` lists them all).
     public var kind: String
     /// The msgid, blob hash or checkpoint number.
     public var ref: String

@@ -10,16 +10,18 @@ import PostgresNIO
 /// A message with everything that does not need the database already computed: sealed columns and tokens.
 struct PreparedMessage: Sendable {
     var message: ChatMessage
+    var columns: MessageColumns
     var body: ByteBuffer
     var text: ByteBuffer
     var tokens: String
 
     init(_ message: ChatMessage, sealer: Sealer, hasher: SearchTokenHasher) throws {
         self.message = message
+        columns = MessageColumns(message)
         let id = message.id.rawValue
         body = ByteBuffer(bytes: try sealer.seal(message.raw, context: SealContext.body(id)))
-        text = ByteBuffer(bytes: try sealer.seal(Array(message.searchableText.utf8), context: SealContext.text(id)))
-        tokens = SearchVector.document(text: message.searchableText, participants: SearchParticipants(message), hasher: hasher)
+        text = ByteBuffer(bytes: try sealer.seal(Array(columns.searchableText.utf8), context: SealContext.text(id)))
+        tokens = SearchVector.document(text: columns.searchableText, participants: SearchParticipants(message), hasher: hasher)
     }
 }
 
@@ -104,7 +106,7 @@ extension PostgresArchiveStore {
         }
         var aggregates = InsightAggregator()
         var ledger = try await PostgresLedgerAppender.begin(connection, logger: logger)
-        var rows = MessageColumns()
+        var rows = MessageInsertColumns()
         var media = MediaColumns()
         var conversations: [String: ConversationDelta] = [:]
         var months = Set<PartitionMonth>()
@@ -231,7 +233,7 @@ package struct PartitionMonth: Hashable, Sendable {
 }
 
 /// The columns of new `message` rows, written with one `unnest` insert.
-package struct MessageColumns {
+package struct MessageInsertColumns {
     package init() {}
     var leafIndex: [Int64] = []
     var msgid: [String] = []
@@ -255,14 +257,12 @@ package struct MessageColumns {
 
     mutating func append(_ item: PreparedMessage, leafIndex: Int64, recalledBy by: String?, archivedAt now: Int64) {
         let message = item.message
-        var recallTarget: String?
-        if case .revoke(let target) = message.content { recallTarget = target.rawValue }
-        append(leafIndex: leafIndex, msgid: message.id.rawValue, seq: Int64(message.seq), action: message.action.rawValue,
-               sender: message.from.rawValue,
-               tolistJSON: JSONText.array(message.toList.map(\.rawValue)),
-               roomid: message.room?.rawValue, conversation: message.conversation?.rawValue, msgtime: message.time.milliseconds,
-               msgtype: message.msgtype, body: item.body, text: item.text, recallTarget: recallTarget, recalledBy: by, archivedAt: now,
-               fileExt: message.content.fileExtension, hasMedia: !message.content.mediaReferences.isEmpty, tokens: item.tokens)
+        let columns = item.columns
+        append(leafIndex: leafIndex, msgid: message.id.rawValue, seq: Int64(message.seq), action: columns.action,
+               sender: columns.sender, tolistJSON: JSONText.array(columns.recipients), roomid: columns.room,
+               conversation: columns.conversation, msgtime: columns.msgtime, msgtype: columns.msgtype, body: item.body,
+               text: item.text, recallTarget: columns.recallTarget, recalledBy: by, archivedAt: now,
+               fileExt: columns.fileExtension, hasMedia: columns.hasMedia, tokens: item.tokens)
     }
 
     /// One row as stored: sealed columns as they are (a migration copies them without re-sealing).

@@ -94,18 +94,23 @@ extension PostgresArchiveStore {
 
     /// Re-derives the ledger from the stored records and checks every node, checkpoint and blob — the same walk as
     /// the embedded archive's, over one REPEATABLE READ snapshot.
-    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?,
-                       progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> VerifyReport {
+    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?, quick: Bool,
+                       progress: @escaping @Sendable (Int, Int) -> Void) async throws -> VerifyReport {
         let started = Date()
         let sealer = self.sealer
+        let hasher = tokenHasher
+        let check: DerivedCheck? = quick ? nil : DerivedCheck { row, message, text in
+            SearchVector.compare(stored: row.storedIndex ?? "",
+                                 expected: SearchVector.document(text: text, participants: SearchParticipants(message), hasher: hasher))
+        }
         let report = try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let total = Int(try await Self.treeSize(connection, logger: logger))
             let checkpoints = try await Self.checkpoints(connection, logger: logger)
-            var walk = LedgerWalk(checkpoints: checkpoints, sealer: sealer)
+            var walk = LedgerWalk(checkpoints: checkpoints, sealer: sealer, derivedCheck: check)
             var next: UInt64 = 0
             while true {
-                let rows = try await leafPage(after: next, limit: LedgerWalk.pageSize, connection)
+                let rows = try await leafPage(after: next, limit: LedgerWalk.pageSize, derived: !quick, connection)
                 if rows.isEmpty { break }
                 let nodes = try await nodesCompleted(by: rows.first!.index...rows.last!.index, connection)
                 if let failure = walk.check(rows, storedNode: { nodes[PostgresNodes.Coordinate(level: $0, index: $1)] }) {
@@ -128,6 +133,7 @@ extension PostgresArchiveStore {
                 """, logger: logger).decode(String.self).first(where: { _ in true }) {
                 return walk.report(failure: VerifyFailure(kind: "media", ref: orphan, leafIndex: nil, reason: "stored attachment is not in the ledger"))
             }
+            if walk.checksDerived { try await checkDerived(&walk, connection) }
             let treeSize = walk.treeSize
             let node = try await PostgresNodes.reader(connection, logger: logger) { node in
                 for (old, new) in zip(checkpoints, checkpoints.dropFirst()) where old.treeSize <= new.treeSize && new.treeSize <= treeSize {
@@ -148,7 +154,8 @@ extension PostgresArchiveStore {
 
     /// Leaves from `start` on, each with the record it stands for. Records are read by leaf range, and messages within
     /// the time span their keys give, so only the month partitions the page touches are planned and read.
-    private func leafPage(after start: UInt64, limit: Int, _ connection: PostgresConnection) async throws -> [LedgerLeafRow] {
+    private func leafPage(after start: UInt64, limit: Int, derived: Bool,
+                          _ connection: PostgresConnection) async throws -> [LedgerLeafRow] {
         var rows: [LedgerLeafRow] = []
         for try await (index, kind, ref, hash) in try await connection.query("""
             SELECT idx, kind, ref, hash FROM ledger_leaf WHERE idx >= \(Int64(start)) ORDER BY idx LIMIT \(Int64(limit))
@@ -163,14 +170,33 @@ extension PostgresArchiveStore {
         if let (since, until) = try await connection.query("""
             SELECT min(msgtime), max(msgtime) FROM message_key WHERE leaf_index BETWEEN \(low) AND \(high)
             """, logger: logger).decode((Int64?, Int64?).self).first(where: { _ in true }), let since, let until {
-            for try await (leaf, msgid, seq, body) in try await connection.query("""
-                SELECT leaf_index, msgid, seq, body FROM message
+            for try await (leaf, msgid, seq, body, recalledBy) in try await connection.query("""
+                SELECT leaf_index, msgid, seq, body, recalled_by FROM message
                 WHERE msgtime BETWEEN \(since) AND \(until) AND leaf_index BETWEEN \(low) AND \(high)
-                """, logger: logger).decode((Int64, String, Int64, ByteBuffer).self) {
+                """, logger: logger).decode((Int64, String, Int64, ByteBuffer, String?).self) {
                 guard let offset = position[leaf], rows[offset].kind == "message" else { continue }
                 rows[offset].msgid = msgid
                 rows[offset].seq = seq
                 rows[offset].body = Array(buffer: body)
+                rows[offset].recalledBy = recalledBy
+            }
+            if derived {
+                for try await row in try await connection.query("""
+                    SELECT leaf_index, action, sender, tolist, roomid, conversation, msgtime, msgtype, recall_target, file_ext,
+                           has_media, text, tokens::text FROM message
+                    WHERE msgtime BETWEEN \(since) AND \(until) AND leaf_index BETWEEN \(low) AND \(high)
+                    """, logger: logger) {
+                    let cells = row.makeRandomAccess()
+                    guard let offset = position[try cells[0].decode(Int64.self)], rows[offset].kind == "message" else { continue }
+                    rows[offset].columns = MessageColumns(
+                        action: try cells[1].decode(String.self), sender: try cells[2].decode(String.self),
+                        recipients: try cells[3].decode([String].self), room: try cells[4].decode(String?.self),
+                        conversation: try cells[5].decode(String?.self), msgtime: try cells[6].decode(Int64.self),
+                        msgtype: try cells[7].decode(String.self), recallTarget: try cells[8].decode(String?.self),
+                        fileExtension: try cells[9].decode(String?.self), hasMedia: try cells[10].decode(Bool.self), searchableText: "")
+                    rows[offset].sealedText = Array(buffer: try cells[11].decode(ByteBuffer.self))
+                    rows[offset].storedIndex = try cells[12].decode(String.self)
+                }
             }
         }
         for try await (leaf, msgid, fileID, sha, size) in try await connection.query("""

@@ -7,6 +7,7 @@ import Ledger
 /// tokens and the ledger leaf hash. Prepared on every core, so the single writer only executes statements.
 struct PreparedRow: Sendable {
     let message: ChatMessage
+    let columns: MessageColumns
     let body: Data
     let text: Data
     let recipients: String
@@ -17,10 +18,11 @@ struct PreparedRow: Sendable {
     init(_ message: ChatMessage, sealer: Sealer, hasher: SearchTokenHasher, ledgered: Bool) throws {
         self.message = message
         let id = message.id.rawValue
-        let searchable = message.searchableText
+        columns = MessageColumns(message)
+        let searchable = columns.searchableText
         body = Data(try sealer.seal(message.raw, context: SealContext.body(id)))
         text = Data(try sealer.seal(Array(searchable.utf8), context: SealContext.text(id)))
-        recipients = JSONText.array(message.toList.map(\.rawValue))
+        recipients = JSONText.array(columns.recipients)
         index = SearchIndexWriter.Columns(text: searchable, participants: SearchParticipants(message), hasher: hasher)
         leafHash = ledgered ? MerkleHash.leaf(LeafEncoding.message(seq: message.seq, msgid: id, raw: message.raw)) : nil
     }

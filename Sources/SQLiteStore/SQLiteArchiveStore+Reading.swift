@@ -14,18 +14,10 @@ extension SQLiteArchiveStore {
 
     static func storedMessage(_ row: Row, sealer: Sealer) throws -> StoredMessage {
         let msgid: String = row["msgid"]
-        let toList = try JSONDecoder().decode([String].self, from: Data((row["tolist"] as String).utf8))
-        let room: String? = row["roomid"]
-        let conversation: String? = row["conversation"]
         let recalledBy: String? = row["recalled_by"]
-        return StoredMessage(
-            id: MessageID(row["msgid"] as String), seq: UInt64(row["seq"] as Int64),
-            action: MessageAction(rawValue: row["action"]) ?? .send, from: PartyID(row["sender"] as String),
-            toList: toList.map { PartyID($0) }, room: room.map { RoomID($0) },
-            conversation: conversation.map { ConversationID(rawValue: $0) },
-            time: WeComTime(milliseconds: row["msgtime"]), msgtype: row["msgtype"],
+        return try StoredMessage(
+            raw: try sealer.open(Array(row["body"] as Data), context: SealContext.body(msgid)), seq: UInt64(row["seq"] as Int64),
             searchableText: String(decoding: try sealer.open(Array(row["text"] as Data), context: SealContext.text(msgid)), as: UTF8.self),
-            raw: try sealer.open(Array(row["body"] as Data), context: SealContext.body(msgid)),
             recalledBy: recalledBy.map { MessageID($0) }, archivedAt: WeComTime(milliseconds: row["archived_at"]),
             leafIndex: UInt64(row["leaf_index"] as Int64))
     }

@@ -1,26 +1,30 @@
+import ArchiveModel
 import ArchiveStore
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import Ledger
 
 extension SQLiteArchiveStore {
-    /// Re-derives the ledger from the stored records and checks every checkpoint and blob.
+    /// Re-derives the ledger from the stored records, checks every checkpoint and blob, and (unless `quick`) every
+    /// column, index entry and counter that anything shows, filters or counts on.
     ///
-    /// Every message body is unsealed and re-encoded as its leaf; the tree is rebuilt from those leaves
-    /// (not from the stored hashes) and compared with every stored node and checkpoint root; every
-    /// checkpoint signature and the consistency between consecutive checkpoints are checked; every blob
-    /// is opened and hashed. Runs on one consistent snapshot of the database.
-    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?,
-                       progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> VerifyReport {
+    /// Every message body is unsealed and re-encoded as its leaf; the tree is rebuilt from those leaves (not from the
+    /// stored hashes) and compared with every stored node and checkpoint root; every checkpoint signature and the
+    /// consistency between consecutive checkpoints are checked; every blob is opened and hashed. Each message's
+    /// derived columns are read again from its verified raw JSON and compared. Runs on one consistent snapshot.
+    public func verify(publicKey: Curve25519.Signing.PublicKey, blobs: (any BlobStore)?, quick: Bool,
+                       progress: @escaping @Sendable (Int, Int) -> Void) async throws -> VerifyReport {
         let sealer = self.sealer
+        let digest = SearchIndexDigest(tokenHasher: tokenHasher)
         let started = Date()
         let report = try await pool.read { db in
-            try LedgerVerification(db: db, sealer: sealer, publicKey: publicKey, progress: progress).run()
+            try LedgerVerification(db: db, sealer: sealer, digest: quick ? nil : digest, publicKey: publicKey, progress: progress).run()
         }
         let stored = blobs == nil ? [] : try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT msgid, sha256 FROM message_media WHERE status = 'stored' ORDER BY rowid")
-                .map { (msgid: $0["msgid"] as String, sha256: $0["sha256"] as String) }
+                .map { (msgid: $0[0] as String, sha256: $0[1] as String) }
         }
         return await LedgerWalk.finish(report, storedBlobs: stored, blobs: blobs, started: started)
     }
@@ -30,19 +34,26 @@ extension SQLiteArchiveStore {
 private struct LedgerVerification {
     let db: Database
     let sealer: Sealer
+    /// `nil` in quick mode.
+    let digest: SearchIndexDigest?
     let publicKey: Curve25519.Signing.PublicKey
     let progress: @Sendable (Int, Int) -> Void
 
     func run() throws -> VerifyReport {
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_leaf") ?? 0
-        var walk = LedgerWalk(checkpoints: try SQLiteArchiveStore.checkpoints(db: db), sealer: sealer)
+        let check = digest.map { digest in
+            DerivedCheck { row, message, text in
+                .digest(digest.expected(document: row.rowID ?? 0, text: text, participants: SearchParticipants(message)))
+            }
+        }
+        var walk = LedgerWalk(checkpoints: try SQLiteArchiveStore.checkpoints(db: db), sealer: sealer, derivedCheck: check)
         var next: UInt64 = 0
+        let node = try db.cachedStatement(sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?")
         while true {
             let rows = try page(after: next, limit: LedgerWalk.pageSize)
             if rows.isEmpty { break }
             let failure = try walk.check(rows) { level, index in
-                try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?"),
-                                  arguments: [level, Int64(index)]).map(Array.init)
+                try Data.fetchOne(node, arguments: [level, Int64(index)]).map(Array.init)
             }
             if let failure { return walk.report(failure: failure) }
             next = rows.last!.index + 1
@@ -55,14 +66,76 @@ private struct LedgerVerification {
         if let orphan = try orphanMedia() {
             return walk.report(failure: VerifyFailure(kind: "media", ref: orphan, leafIndex: nil, reason: "stored attachment is not in the ledger"))
         }
+        if let digest { try checkDerived(&walk, digest: digest) }
         return walk.report(failure: walk.checkCheckpoints(publicKey: publicKey) { try LedgerAppender.node(level: $0, index: $1, db: db) })
     }
 
+    /// What the walk cannot see row by row: recall links, conversation counters and people, the search index.
+    func checkDerived(_ walk: inout LedgerWalk, digest: SearchIndexDigest) throws {
+        var recalls: [String: String?] = [:]
+        for chunk in walk.recallTargets.chunks(of: 500) {
+            for row in try Row.fetchAll(db, sql: "SELECT msgid, recalled_by FROM message WHERE msgid IN (\(SQLiteArchiveStore.placeholders(chunk.count)))",
+                                        arguments: StatementArguments(chunk)) {
+                recalls[row[0] as String] = .some(row[1] as String?)
+            }
+        }
+        walk.checkRecalls(stored: recalls)
+
+        let conversations = try Row.fetchAll(db, sql: """
+            SELECT id, roomid, party_a, party_b, first_msgtime, last_msgtime, message_count FROM conversation
+            """).map {
+            StoredConversationCounters(id: $0[0], room: $0[1], partyA: $0[2], partyB: $0[3], first: $0[4], last: $0[5], count: $0[6])
+        }
+        var people: [String: Set<String>] = [:]
+        let parties = try Row.fetchCursor(db, sql: "SELECT conversation, party FROM conversation_party")
+        while let row = try parties.next() { people[row[0] as String, default: []].insert(row[1] as String) }
+        walk.checkConversations(conversations, people: people)
+
+        try walk.checkIndex(actual: try indexDigests(digest)) { rowID in
+            try String.fetchOne(db, sql: "SELECT msgid FROM message WHERE id = ?", arguments: [rowID])
+        }
+    }
+
+    /// The digest of every entry the FTS5 index holds, per document, read through `fts5vocab` (one pass in index order).
+    func indexDigests(_ digest: SearchIndexDigest) throws -> [Int64: UInt64] {
+        try db.execute(sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_fts_entries USING fts5vocab(main, message_fts, instance)")
+        let statement = try db.makeStatement(sql: "SELECT term, doc, col, offset FROM temp.message_fts_entries")
+        let handle = statement.sqliteStatement
+        var sums: [Int64: UInt64] = [:]
+        var lastTerm: [UInt8] = []
+        var lastValue: UInt64?
+        // Read with the C API: this loop runs once per token of the whole archive, and GRDB's rows cost more than
+        // the digest itself. Rows come in term order, so a term is decoded once per run of its entries.
+        while true {
+            let step = sqlite3_step(handle)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw StorageError("reading the search index failed (SQLite code \(step))") }
+            let length = Int(sqlite3_column_bytes(handle, 0))
+            let term = UnsafeBufferPointer(start: sqlite3_column_text(handle, 0), count: length)
+            if !term.elementsEqual(lastTerm) {
+                lastTerm = Array(term)
+                lastValue = SearchIndexDigest.value(ofToken: term)
+            }
+            let document = sqlite3_column_int64(handle, 1)
+            let columnName = UnsafeBufferPointer(start: sqlite3_column_text(handle, 2), count: Int(sqlite3_column_bytes(handle, 2)))
+            let column = columnName.count == 3 && columnName[0] == UInt8(ascii: "u") ? 0
+                : columnName.count == 2 ? 1 : columnName.count == 3 && columnName[0] == UInt8(ascii: "w") ? 2 : 3
+            let position = Int(sqlite3_column_int64(handle, 3))
+            // A token that is no hash cannot come from ChatLedger: it lands in a column no message expects.
+            sums[document, default: 0] &+= digest.entry(document: document, column: lastValue == nil ? 3 : column,
+                                                        position: position, token: lastValue ?? 0)
+        }
+        return sums
+    }
+
     func page(after start: UInt64, limit: Int) throws -> [LedgerLeafRow] {
+        // Columns by position: this runs for every record, and GRDB's lookup by name lowercases each name.
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT l.idx, l.kind, l.ref, l.hash, m.msgid, m.seq, m.body,
                    mm.msgid AS media_msgid, mm.sdkfileid, mm.sha256, md.size,
-                   a.id AS audit_id, a.at AS audit_at, a.actor, a.action AS audit_action, a.target, a.event
+                   a.id AS audit_id, a.at AS audit_at, a.actor, a.action AS audit_action, a.target, a.event,
+                   m.id, m.action, m.sender, m.tolist, m.roomid, m.conversation, m.msgtime, m.msgtype, m.text,
+                   m.recall_target, m.recalled_by, m.file_ext, m.has_media
             FROM ledger_leaf l
             LEFT JOIN message m ON l.kind = 'message' AND m.leaf_index = l.idx
             LEFT JOIN message_media mm ON l.kind = 'media' AND mm.leaf_index = l.idx
@@ -70,15 +143,32 @@ private struct LedgerVerification {
             LEFT JOIN audit_event a ON l.kind = 'audit' AND a.leaf_index = l.idx
             WHERE l.idx >= ? ORDER BY l.idx LIMIT ?
             """), arguments: [Int64(start), limit]).map { row in
-            LedgerLeafRow(index: UInt64(row["idx"] as Int64), kind: row["kind"], ref: row["ref"], storedHash: Array(row["hash"] as Data),
-                    msgid: row["msgid"], seq: row["seq"], body: (row["body"] as Data?).map(Array.init),
-                    mediaMsgid: row["media_msgid"], sdkFileID: row["sdkfileid"], sha256: row["sha256"], size: row["size"],
-                    auditID: row["audit_id"],
-                    auditColumns: (row["audit_id"] as Int64?).map { _ in
-                        [String(row["audit_at"] as Int64), row["actor"], row["audit_action"], row["target"]]
-                    },
-                    auditEvent: (row["event"] as Data?).map(Array.init))
+            var leaf = LedgerLeafRow(index: UInt64(row[0] as Int64), kind: row[1], ref: row[2], storedHash: Array(row[3] as Data),
+                                     msgid: row[4], seq: row[5], body: (row[6] as Data?).map(Array.init),
+                                     mediaMsgid: row[7], sdkFileID: row[8], sha256: row[9], size: row[10],
+                                     auditID: row[11],
+                                     auditColumns: (row[11] as Int64?).map { _ in
+                                         [String(row[12] as Int64), row[13], row[14], row[15]]
+                                     },
+                                     auditEvent: (row[16] as Data?).map(Array.init))
+            if digest != nil, let rowID = row[17] as Int64? {
+                leaf.rowID = rowID
+                leaf.columns = MessageColumns(
+                    action: row[18], sender: row[19], recipients: Self.recipients(row[20] as String), room: row[21], conversation: row[22],
+                    msgtime: row[23], msgtype: row[24], recallTarget: row[26], fileExtension: row[28], hasMedia: row[29],
+                    searchableText: "")
+                leaf.sealedText = (row[25] as Data?).map(Array.init)
+            }
+            if let recalledBy = row[27] as String? { leaf.recalledBy = recalledBy }
+            return leaf
         }
+    }
+
+    /// The stored recipients; text that is no JSON array of strings is shown as it is, so the difference is reported.
+    static func recipients(_ text: String) -> [String] {
+        guard let array = (try? JSONValue.parse(Array(text.utf8)))?.arrayValue else { return [text] }
+        let strings = array.compactMap(\.stringValue)
+        return strings.count == array.count ? strings : [text]
     }
 
     func orphanMessage() throws -> String? {

@@ -206,11 +206,12 @@ public final class SQLiteArchiveStore: ArchiveStore {
             let message = row.message
             let id = message.id.rawValue
             let media = message.content.mediaReferences
+            let columns = row.columns
             try insertMessage.execute(arguments: [
-                id, Int64(message.seq), message.action.rawValue, message.from.rawValue, row.recipients, message.room?.rawValue,
-                message.conversation?.rawValue, message.time.milliseconds, message.msgtype, row.body, row.text,
-                RecallLinking.target(of: message)?.rawValue, links.recalledBy[message.id]?.rawValue, now, Int64(ledger.size),
-                message.content.fileExtension, !media.isEmpty,
+                id, Int64(message.seq), columns.action, columns.sender, row.recipients, columns.room,
+                columns.conversation, columns.msgtime, columns.msgtype, row.body, row.text,
+                columns.recallTarget, links.recalledBy[message.id]?.rawValue, now, Int64(ledger.size),
+                columns.fileExtension, columns.hasMedia,
             ])
             try SearchIndexWriter.add(rowID: db.lastInsertedRowID, row.index, statement: insertTokens)
             if let consent = ConsentRecord(message) { try record(consent, db: db) }

@@ -270,7 +270,7 @@ public struct ArchiveMigration: Sendable {
                     .map(SQLiteMessageRow.init)
             }
             guard let last = rows.last else { break }
-            var columns = MessageColumns()
+            var columns = MessageInsertColumns()
             for row in rows {
                 let text = String(decoding: try sealer.open(Array(buffer: row.text), context: SealContext.text(row.msgid)), as: UTF8.self)
                 let recipients = (try? JSONDecoder().decode([String].self, from: Data(row.tolist.utf8))) ?? []

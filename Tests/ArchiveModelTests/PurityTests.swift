@@ -23,6 +23,7 @@ import Testing
         "GRDB": ["SQLiteStore", "StoreMigration"],
         "PostgresNIO": ["PostgresStore", "StoreMigration"],
         "SQLite3": ["SQLiteStore"],
+        "GRDBSQLite": ["SQLiteStore"],
     ]
 
     static func swiftFiles(in module: String) throws -> [(name: String, text: String)] {

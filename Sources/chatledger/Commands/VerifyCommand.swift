@@ -7,10 +7,12 @@ import Ledger
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Re-derive the ledger from every stored record, check every checkpoint and blob; exit 1 naming the first mismatch.")
+        abstract: "Re-derive the ledger from every stored record, check every checkpoint, blob and every column, index entry and counter users see; exit 1 naming the first mismatch.")
 
     @OptionGroup var archive: ArchiveOptions
     @Option(help: "The deployment's public key (PEM). Default: the key beside the archive.") var publicKey: String?
+    @Flag(help: "Check only the ledger, checkpoints and blobs, not the columns, index and counters derived from messages.")
+    var quick = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -18,12 +20,18 @@ struct VerifyCommand: AsyncParsableCommand {
         let key = try publicKey.map { try SigningKeyFormat.publicKey(pem: String(contentsOfFile: $0, encoding: .utf8)) }
             ?? archive.signingKey().publicKey
         let progress = ProgressBox(ProgressLine("verifying", total: nil))
-        let report = try await store.verify(publicKey: key, blobs: try archive.anyBlobStore(sealer: store.sealer)) { done, _ in progress.update(done) }
+        let report = try await store.verify(publicKey: key, blobs: try archive.anyBlobStore(sealer: store.sealer), quick: quick) { done, _ in
+            progress.update(done)
+        }
         progress.finish()
         if json {
             try JSONOutput.print(report)
         } else if let failure = report.failure {
             print("FAILED after \(report.records) records: \(failure)")
+            for problem in report.problems { print("  \(problem)") }
+            if report.problemCount > report.problems.count {
+                print("  … and \(report.problemCount - report.problems.count) more (fix these first, then verify again)")
+            }
         } else {
             print("OK: \(report.records) records (\(report.messages) messages, \(report.media) attachments), \(report.blobs) blobs, \(report.checkpoints) checkpoints; tree size \(report.treeSize), root \(report.root ?? "-"); \(Int(report.recordsPerSecond)) records/s")
         }

@@ -1,7 +1,5 @@
-import ArchiveModel
-
 /// Maps a msgtype and its payload to ``MessageContent``; never fails: what it cannot type stays `unknown`.
-enum MessageContentDecoder {
+package enum MessageContentDecoder {
     /// The payload key of each msgtype where it differs from the msgtype itself.
     static let payloadKeys: [String: String] = [
         "docmsg": "doc", "markdown": "info", "news": "info", "external_redpacket": "redpacket",
@@ -116,7 +114,7 @@ enum MessageContentDecoder {
         let payload: JSONValue
         switch item["content"] {
         case .string(let text):
-            payload = (try? LenientJSON.parse(Array(text.utf8))) ?? .object(["content": .string(text)])
+            payload = (try? JSONValue.parse(Array(text.utf8))) ?? .object(["content": .string(text)])
         case let value?: payload = value
         case nil: payload = .null
         }
@@ -133,8 +131,8 @@ enum MessageContentDecoder {
 
 extension JSONValue {
     /// The member `key` as text, or "" when absent.
-    func text(_ key: String) -> String { self[key]?.stringValue ?? "" }
+    package func text(_ key: String) -> String { self[key]?.stringValue ?? "" }
 
     /// The member `key` as a time, whether sent in seconds or milliseconds.
-    func time(_ key: String) -> WeComTime? { self[key]?.int64Value.map(WeComTime.init(secondsOrMilliseconds:)) }
+    package func time(_ key: String) -> WeComTime? { self[key]?.int64Value.map(WeComTime.init(secondsOrMilliseconds:)) }
 }
