@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
         // MARK: - core (pure: no I/O)
@@ -37,6 +38,8 @@ let package = Package(
         .target(name: "Quality", swiftSettings: swiftSettings),
         .target(name: "Insights", swiftSettings: swiftSettings),
         .target(name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        // How a message reads on a page (console, evidence transcript): blocks per msgtype, names, masking, words.
+        .target(name: "Presentation", dependencies: ["ArchiveModel", "ArchiveStore", "TextKit"], swiftSettings: swiftSettings),
         // Domain rules both engines execute (alert grouping, responsible employee, recall linking, consent, participants).
         .target(name: "Decisions", dependencies: ["ArchiveModel", "Risk"], swiftSettings: swiftSettings),
 
@@ -58,6 +61,17 @@ let package = Package(
                 "ArchiveModel", "Decisions", "Ledger", "TextKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Cases, legal holds and evidence packages: export, the package format and its verifier.
+        .target(
+            name: "Evidence",
+            dependencies: [
+                "ArchiveModel", "ArchiveStore", "Ledger", "Presentation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Resources/verify.py"), .copy("Resources/README.txt")],
             swiftSettings: swiftSettings
         ),
         // MARK: - engines (the only modules that import a database driver)
@@ -143,7 +157,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "ArchiveModel", "ArchiveStore", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest", "Insights",
+                "ArchiveModel", "ArchiveStore", "Search", "Ledger", "TextKit", "Risk", "WeCom", "Quality", "Ingest", "Insights", "Presentation", "Evidence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -163,7 +177,7 @@ let package = Package(
             name: "chatledger",
             dependencies: [
                 "ArchiveModel", "WeCom", "ArchiveStore", "Ingest", "Simulator", "Ledger", "Search", "TextKit", "Risk", "Alerts", "Console", "Quality", "Insights",
-                "SQLiteStore", "PostgresStore", "StoreMigration", "ObjectStorage",
+                "Evidence", "SQLiteStore", "PostgresStore", "StoreMigration", "ObjectStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -182,6 +196,7 @@ let package = Package(
             name: "ArchiveConformanceTests",
             dependencies: [
                 "SQLiteStore", "ArchiveStore", "PostgresStore", "StoreMigration", "ObjectStorage", "Search", "Ingest", "Simulator", "WeCom", "ArchiveModel", "Ledger", "Alerts",
+                "Evidence",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -246,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "SQLiteStore", "Console", "ArchiveStore", "Ingest", "Insights", "Simulator", "WeCom", "ArchiveModel", "Risk", "Ledger",
+                "SQLiteStore", "Console", "ArchiveStore", "Ingest", "Insights", "Simulator", "WeCom", "ArchiveModel", "Risk", "Ledger", "Evidence",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -254,6 +269,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceTests",
+            dependencies: [
+                "Evidence", "Ledger", "Presentation", "ArchiveModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

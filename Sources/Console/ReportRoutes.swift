@@ -1,3 +1,4 @@
+import Presentation
 import ArchiveModel
 import ArchiveStore
 import Foundation

@@ -274,6 +274,41 @@ package enum PostgresSchema {
             CREATE INDEX conversation_party_party ON conversation_party (party);
             DROP TABLE conversation_sender;
             """),
+        Migration(name: "v8-cases", sql: """
+            -- Cases gather messages for one matter; a case under legal hold keeps its messages and their media from any
+            -- disposal. Lifting a hold takes two people: release_requested_by asks, someone else approves (as SQLite's v10).
+            CREATE TABLE evidence_case (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                description text NOT NULL DEFAULT '',
+                created_by text NOT NULL,
+                created_at bigint NOT NULL,
+                held_since bigint,
+                held_by text,
+                release_requested_by text,
+                release_requested_at bigint,
+                CHECK (release_requested_by IS NULL OR held_since IS NOT NULL)
+            );
+            CREATE TABLE case_message (
+                case_id text NOT NULL REFERENCES evidence_case(id),
+                msgid text NOT NULL,
+                added_by text NOT NULL,
+                added_at bigint NOT NULL,
+                PRIMARY KEY (case_id, msgid)
+            );
+            CREATE INDEX case_message_msgid ON case_message (msgid);
+            CREATE TABLE case_export (
+                id bigserial PRIMARY KEY,
+                case_id text NOT NULL REFERENCES evidence_case(id),
+                exported_by text NOT NULL,
+                exported_at bigint NOT NULL,
+                manifest_sha256 text NOT NULL,
+                messages bigint NOT NULL,
+                media bigint NOT NULL,
+                held boolean NOT NULL
+            );
+            CREATE INDEX case_export_case ON case_export (case_id, id);
+            """),
     ]
 
     /// Serializes schema changes between processes starting together.

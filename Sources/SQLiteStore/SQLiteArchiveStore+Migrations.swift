@@ -450,6 +450,9 @@ extension SQLiteArchiveStore {
                 DROP TABLE conversation_sender;
                 """)
         }
+        migrator.registerMigration("v10-cases") { db in
+            try db.execute(sql: SQLiteArchiveStore.casesSchema)
+        }
         return migrator
     }
 }

@@ -9,5 +9,6 @@ struct ChatLedgerCommand: AsyncParsableCommand {
             DemoCommand.self, SimulateCommand.self, ImportCommand.self, ShowCommand.self, StatsCommand.self,
             SearchCommand.self, ContextCommand.self, ScanCommand.self, AlertsCommand.self, PolicyCommand.self, RescanCommand.self, QuarantineCommand.self, MediaCommand.self, VerifyCommand.self, ProveCommand.self, VerifyProofCommand.self, KeysCommand.self,
             SdkWorkerCommand.self, SdkCompareCommand.self, BenchCommand.self, ServeCommand.self, UserCommand.self, SLACommand.self, QACommand.self, SentimentCommand.self, ReportCommand.self, MigrateCommand.self, IngestCommand.self,
+            CaseCommand.self, ExportCommand.self, VerifyPackageCommand.self,
         ])
 }

@@ -16,6 +16,8 @@ import Testing
         "Quality": ["Foundation", "ArchiveModel"],
         "Insights": ["Foundation", "ArchiveModel", "TextKit"],
         "Decisions": ["Foundation", "ArchiveModel", "Risk"],
+        // Reads StoredMessage from the storage interface; does no I/O.
+        "Presentation": ["Foundation", "ArchiveModel", "ArchiveStore", "TextKit"],
     ]
 
     /// Database drivers and the only modules allowed to import them.

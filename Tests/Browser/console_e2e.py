@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import zipfile
 import sys
 import tempfile
 import time
@@ -283,6 +284,28 @@ def main():
         checks.expect("Conversations" in driver.find_element(By.TAG_NAME, "h1").text, "English is one click away")
         screenshot(driver, arguments.screenshots, "conversations-en")
         driver.get(base + "/lang?to=zh")
+
+        # Evidence: the hostile conversation as a case, exported; the package verifies and its transcript, opened in
+        # Chromium from disk, shows every message of the case once, every payload as inert text.
+        case_id = json.loads(subprocess.run([binary, "case", "create", "--data", data, "--name", "浏览器证据 <b>x</b>", "--json"],
+                                            check=True, capture_output=True, text=True).stdout)["id"]
+        subprocess.run([binary, "case", "add", case_id, "--data", data, "--conversation", conversation], check=True, stdout=subprocess.DEVNULL)
+        package = os.path.join(folder, "case.zip")
+        subprocess.run([binary, "export", "--data", data, "--case", case_id, "--out", package], check=True, stdout=subprocess.DEVNULL)
+        verified_package = subprocess.run([binary, "verify-package", package], capture_output=True, text=True)
+        checks.expect(verified_package.returncode == 0, f"the exported package verifies ({verified_package.stdout.strip()[:120]})")
+        unpacked = os.path.join(folder, "package")
+        with zipfile.ZipFile(package) as archive:
+            archive.extractall(unpacked)
+            exported = {name[len("messages/"):-len(".json")] for name in archive.namelist() if name.startswith("messages/")}
+        driver.get("file://" + os.path.join(unpacked, "index.html"))
+        shown = [element.get_attribute("data-leaf") for element in driver.find_elements(By.CSS_SELECTOR, "article.message")]
+        checks.expect(len(exported) >= len(texts) and sorted(shown) == sorted(exported),
+                      f"the transcript shows every exported message once ({len(shown)} shown, {len(exported)} in the package)")
+        assert_inert(driver, checks, "exported transcript", texts[:8])
+        checks.expect(len(driver.find_elements(By.TAG_NAME, "script")) == 0, "the transcript carries no script")
+        screenshot(driver, arguments.screenshots, "transcript")
+        driver.get(base + "/alerts")
 
         # The administrator sees settings but no chat content (separation of duties is tested in Swift too).
         driver.find_element(By.CSS_SELECTOR, "form.inline button").click()

@@ -1,6 +1,7 @@
 import ArchiveModel
 import ArchiveStore
 import Console
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,6 +32,8 @@ struct ConsoleFixture: Sendable {
     /// An employee of the managed department whose conversations only the auditor is named for.
     let protectedEmployee: String
     static let password = "correct horse battery"
+    /// The ledger key evidence exports are signed with.
+    static let evidenceKey = Curve25519.Signing.PrivateKey()
 
     static func make(messages: Int = 900, seed: UInt64 = 77) async throws -> ConsoleFixture {
         let archive = try SimulatedArchive(seed: seed, expectedMessages: messages)
@@ -77,8 +80,9 @@ struct ConsoleFixture: Sendable {
         var config = ConsoleConfig()
         config.lockoutThreshold = 3
         let accounts = AccountService(store: store, config: config, bcryptCost: 4)
-        let services = ConsoleServices(store: store, blobs: nil, accounts: accounts, config: config,
+        var services = ConsoleServices(store: store, blobs: nil, accounts: accounts, config: config,
                                        metrics: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
+        services.evidence = EvidenceSigning(signingKey: evidenceKey, timestamp: nil)
         let users: [(String, [String], [Int64], Bool)] = [
             ("admin", ["admin"], [1], false), ("auditor", ["auditor"], [1], false), ("manager", ["manager"], [managed], false),
             ("qa", ["qa"], [1], false), ("viewer", ["viewer"], [1], false), ("unmasker", ["auditor"], [1], true),

@@ -88,9 +88,10 @@ struct DemoCommand: AsyncParsableCommand {
         // The demo serves plain HTTP: a Secure cookie would never come back, even on --host 0.0.0.0.
         config.secureCookies = false
         config.port = port
-        let console = ConsoleBootstrap.services(store: store, blobs: try archive.blobStore(store), config: config, logger: logger) {
+        var console = ConsoleBootstrap.services(store: store, blobs: try archive.blobStore(store), config: config, logger: logger) {
             ["source": "simulated WeCom corp \(simulator.corp.corpID)", "wecomAPI": "http://127.0.0.1:\(wecomPort)/cgi-bin/"]
         }
+        console.evidence = EvidenceSigning(signingKey: signingKey, timestamp: timestamp)
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin", "auditor"])
         let app = Application(
             router: ConsoleRouter.build(services: console) { router in

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         let signingKey = try archive.signingKey()
         let blobs = try archive.anyBlobStore(sealer: store.sealer)
         let pulls = source.isGiven  // the closure below must not capture the command
-        let console = ConsoleBootstrap.services(store: store, blobs: blobs, config: settings, logger: logger) {
+        var console = ConsoleBootstrap.services(store: store, blobs: blobs, config: settings, logger: logger) {
             // What an operator of several serve processes asks first: which archive, and who is pulling.
             var status = ["process": LeasedIngest.defaultName, "pulls": pulls ? "when it holds the ingest lease" : "no (console only)"]
             if let postgres = store as? PostgresArchiveStore {
@@ -59,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await ConsoleBootstrap.ensureAdmin(console.accounts, password: adminPassword, roles: ["admin"])
         let channels = AlertChannelsFromConfig.channels(settings.alerts)
         let timestamp = try Self.timestamping(settings.tsaURL)
+        console.evidence = EvidenceSigning(signingKey: signingKey, timestamp: timestamp)
         let services = ArchiveServices(store: store, signingKey: signingKey, timestamp: timestamp, logger: logger)
         let signal = PullSignal()
         let callback = try settings.callback.map {

@@ -2,70 +2,132 @@ import ArchiveModel
 import ArchiveStore
 import Foundation
 import TextKit
-import WeCom
 
 /// A message as a page shows it: every msgtype turned into plain blocks (text, media, link, rows of
 /// facts, nested records). Templates escape every value; links keep an `href` only for http(s) URLs.
-struct MessageCard: Sendable {
-    var anchor: String
-    var msgid: String
-    var time: String
-    var fromName: String
-    var fromID: String
+package struct MessageCard: Sendable {
+    package var anchor: String
+    package var msgid: String
+    package var time: String
+    package var fromName: String
+    package var fromID: String
     /// Staff messages sit on the right, as in WeCom.
-    var staff: Bool
-    var typeLabel: String
-    var recalled: Bool
-    var highlighted: Bool
-    var conversationLink: String?
-    var blocks: [Block]
+    package var staff: Bool
+    package var typeLabel: String
+    package var recalled: Bool
+    package var highlighted: Bool
+    package var conversationLink: String?
+    package var blocks: [Block]
+
+    package init(anchor: String, msgid: String, time: String, fromName: String, fromID: String, staff: Bool, typeLabel: String, recalled: Bool, highlighted: Bool, conversationLink: String?, blocks: [Block]) {
+        self.anchor = anchor
+        self.msgid = msgid
+        self.time = time
+        self.fromName = fromName
+        self.fromID = fromID
+        self.staff = staff
+        self.typeLabel = typeLabel
+        self.recalled = recalled
+        self.highlighted = highlighted
+        self.conversationLink = conversationLink
+        self.blocks = blocks
+    }
 }
 
 /// One piece of a message body; exactly one field is set.
-struct Block: Sendable {
-    var text: String?
-    var image: String?
-    var audio: String?
-    var video: String?
-    var download: Download?
-    var link: LinkBlock?
-    var rows: [FactRow]?
-    var nested: [NestedItem]?
-    var notice: String?
+package struct Block: Sendable {
+    package var text: String?
+    package var image: String?
+    package var audio: String?
+    package var video: String?
+    package var download: Download?
+    package var link: LinkBlock?
+    package var rows: [FactRow]?
+    package var nested: [NestedItem]?
+    package var notice: String?
+
+    package init(text: String? = nil, image: String? = nil, audio: String? = nil, video: String? = nil, download: Download? = nil, link: LinkBlock? = nil, rows: [FactRow]? = nil, nested: [NestedItem]? = nil, notice: String? = nil) {
+        self.text = text
+        self.image = image
+        self.audio = audio
+        self.video = video
+        self.download = download
+        self.link = link
+        self.rows = rows
+        self.nested = nested
+        self.notice = notice
+    }
 }
 
-struct Download: Sendable {
-    var href: String
-    var label: String
+package struct Download: Sendable {
+    package var href: String
+    package var label: String
+
+    package init(href: String, label: String) {
+        self.href = href
+        self.label = label
+    }
 }
 
-struct LinkBlock: Sendable {
+package struct LinkBlock: Sendable {
     /// Only http(s); anything else (javascript:, data: …) is shown as text, never linked.
-    var href: String?
-    var title: String
-    var description: String
-    var url: String
+    package var href: String?
+    package var title: String
+    package var description: String
+    package var url: String
+
+    package init(href: String?, title: String, description: String, url: String) {
+        self.href = href
+        self.title = title
+        self.description = description
+        self.url = url
+    }
 }
 
-struct FactRow: Sendable {
-    var label: String
-    var value: String
+package struct FactRow: Sendable {
+    package var label: String
+    package var value: String
+
+    package init(label: String, value: String) {
+        self.label = label
+        self.value = value
+    }
 }
 
-struct NestedItem: Sendable {
-    var title: String
-    var blocks: [Block]
+package struct NestedItem: Sendable {
+    package var title: String
+    package var blocks: [Block]
+
+    package init(title: String, blocks: [Block]) {
+        self.title = title
+        self.blocks = blocks
+    }
 }
 
 /// Builds ``MessageCard``s for one reader: names from the directory, attachments as links the reader may
 /// open, PII masked unless they may unmask.
-struct MessagePresenter {
-    var names: [String: String]
-    var employees: Set<String>
-    var maskPII: Bool
-    var t: [String: String]
+package struct MessagePresenter {
+    package var names: [String: String]
+    package var employees: Set<String>
+    package var maskPII: Bool
+    package var t: [String: String]
+    /// Where a page links an attachment (sha256, msgid): the console's media API, or a file inside an evidence package.
+    package var mediaLink: @Sendable (String, String) -> String
 
-    static let timeFormatter: DateFormatter = {
+    package init(names: [String: String], employees: Set<String>, maskPII: Bool, t: [String: String],
+                 mediaLink: @escaping @Sendable (String, String) -> String = MessagePresenter.consoleMediaLink) {
+        self.names = names
+        self.employees = employees
+        self.maskPII = maskPII
+        self.t = t
+        self.mediaLink = mediaLink
+    }
+
+    package static func consoleMediaLink(_ sha256: String, _ msgid: String) -> String {
+        "/api/v1/media/\(sha256)?msgid=\(query(msgid))&inline=1"
+    }
+
+    package static let timeFormatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
@@ -73,13 +135,13 @@ struct MessagePresenter {
         return formatter
     }()
 
-    static func time(_ milliseconds: Int64) -> String {
+    package static func time(_ milliseconds: Int64) -> String {
         timeFormatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
-    func card(_ message: StoredMessage, media: [String], highlighted: Bool = false, withConversationLink: Bool = false) -> MessageCard {
-        let content = (try? MessageDecoder().decode(message.raw, seq: message.seq).content) ?? .unknown(msgtype: message.msgtype, payload: nil)
-        let mediaURL = media.first.map { "/api/v1/media/\($0)?msgid=\(Self.query(message.id.rawValue))&inline=1" }
+    package func card(_ message: StoredMessage, media: [String], highlighted: Bool = false, withConversationLink: Bool = false) -> MessageCard {
+        let content = (try? ChatMessage.decode(message.raw, seq: message.seq).content) ?? .unknown(msgtype: message.msgtype, payload: nil)
+        let mediaURL = media.first.map { mediaLink($0, message.id.rawValue) }
         var blocks = self.blocks(content, mediaURL: mediaURL)
         if case .revoke = content { blocks = [Block(notice: t["recall_notice"])] }
         if message.msgtype != "text", !message.searchableText.isEmpty, Self.hasTranscript(content) {
@@ -98,21 +160,21 @@ struct MessagePresenter {
                            blocks: blocks)
     }
 
-    static func hasTranscript(_ content: MessageContent) -> Bool {
+    package static func hasTranscript(_ content: MessageContent) -> Bool {
         switch content {
         case .voice, .video, .image, .file: true
         default: false
         }
     }
 
-    func mask(_ text: String) -> String { maskPII ? PIIMasker.mask(text) : text }
+    package func mask(_ text: String) -> String { maskPII ? PIIMasker.mask(text) : text }
 
-    func row(_ key: String, _ value: String?) -> FactRow? {
+    package func row(_ key: String, _ value: String?) -> FactRow? {
         guard let value, !value.isEmpty else { return nil }
         return FactRow(label: t[key] ?? key, value: value)
     }
 
-    func blocks(_ content: MessageContent, mediaURL: String?) -> [Block] {
+    package func blocks(_ content: MessageContent, mediaURL: String?) -> [Block] {
         func facts(_ rows: [FactRow?]) -> [Block] { [Block(rows: rows.compactMap { $0 })] }
         switch content {
         case .text(let text), .markdown(let text): return [Block(text: text)]
@@ -176,14 +238,14 @@ struct MessagePresenter {
     }
 
     /// An href for `url` only when it is plainly http(s).
-    static func safeHref(_ url: String) -> String? {
+    package static func safeHref(_ url: String) -> String? {
         let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host?.isEmpty == false else { return nil }
         return trimmed
     }
 
-    static func typeKey(_ msgtype: String) -> String {
+    package static func typeKey(_ msgtype: String) -> String {
         switch msgtype {
         case "chatrecord": "chat_record"
         case "external_redpacket": "redpacket"
@@ -192,17 +254,17 @@ struct MessagePresenter {
         }
     }
 
-    static func query(_ value: String) -> String {
+    package static func query(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
     }
 
-    static func path(_ value: String) -> String { query(value) }
+    package static func path(_ value: String) -> String { query(value) }
 }
 
 extension Block {
     /// Every text the block shows, PII masked; a link whose URL held a number keeps no href (the masked URL
     /// would not lead anywhere, the clear one would show the number).
-    func masked() -> Block {
+    package func masked() -> Block {
         var block = self
         block.text = text.map(PIIMasker.mask)
         block.notice = notice.map(PIIMasker.mask)

@@ -1,10 +1,10 @@
 /// The pages' words in Chinese (default) and English. Templates read them as `{{t.key}}`.
-enum Localization {
-    static func table(_ language: String) -> [String: String] {
+package enum Localization {
+    package static func table(_ language: String) -> [String: String] {
         language == "en" ? english : chinese
     }
 
-    static let chinese: [String: String] = [
+    package static let chinese: [String: String] = [
         "app": "ChatLedger 会话存档", "conversations": "会话", "customers": "客户", "search": "搜索", "alerts": "风险告警",
         "audit": "审计日志", "admin": "系统管理", "logout": "退出", "login": "登录", "username": "用户名", "password": "密码",
         "otp": "动态验证码（如已启用）", "signin": "登录", "employee": "员工", "customer": "客户", "group": "群聊", "all": "全部",
@@ -44,7 +44,7 @@ enum Localization {
         "change.cancelled": "已撤回",
     ]
 
-    static let english: [String: String] = [
+    package static let english: [String: String] = [
         "app": "ChatLedger archive", "conversations": "Conversations", "customers": "Customers", "search": "Search", "alerts": "Alerts",
         "audit": "Audit log", "admin": "Administration", "logout": "Sign out", "login": "Sign in", "username": "Username",
         "password": "Password", "otp": "One-time code (if enabled)", "signin": "Sign in", "employee": "Employee", "customer": "Customer",
