@@ -45,6 +45,10 @@ extension ChatMessage {
         guard let msgid = json["msgid"]?.stringValue, !msgid.isEmpty else {
             throw MessageDecodingError(.missingField, "message has no msgid")
         }
+        // SQLite text stops at a NUL: such a msgid could not be stored exactly, nor its sealed body opened again.
+        guard !msgid.utf8.contains(0) else {
+            throw MessageDecodingError(.invalidJSON, "message msgid holds a NUL character")
+        }
         let actionText = json["action"]?.stringValue ?? "send"
         guard let action = MessageAction(rawValue: actionText) else {
             throw MessageDecodingError(.missingField, "message \(msgid) has unknown action \"\(actionText)\"")

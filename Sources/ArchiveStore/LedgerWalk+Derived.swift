@@ -1,4 +1,5 @@
 import ArchiveModel
+import Foundation
 import Decisions
 import Ledger
 
@@ -29,6 +30,16 @@ struct LeafCheck: Sendable {
     var problems: [VerifyProblem] = []
     var message: ChatMessage?
     var indexDigest: UInt64?
+    /// A verified audit event about a case (`case.create`, `case.add`, `case.hold`, `case.release`).
+    var caseEvent: AuditEvent?
+}
+
+/// A case as its audit events say it must be.
+struct CaseFacts {
+    var held = false
+    var members = Set<String>()
+    /// False when an addition was recorded without its msgids: membership cannot be checked then.
+    var membersKnown = true
 }
 
 /// Facts gathered from every message during the walk, compared with what the archive stores once the walk is done:
@@ -45,6 +56,8 @@ struct DerivedFacts {
     var people: [String: Set<String>] = [:]
     /// message row id → expected digest of its index entry.
     var indexDigests: [Int64: UInt64] = [:]
+    /// case id → what its audit events say.
+    var cases: [String: CaseFacts] = [:]
 
     mutating func report(_ problem: VerifyProblem) {
         problemCount += 1
@@ -63,6 +76,25 @@ struct DerivedFacts {
             people[conversation.rawValue, default: []].formUnion(message.participants.map(\.rawValue))
         }
         if let digest = check.indexDigest, let rowID = row.rowID { indexDigests[rowID] = digest }
+    }
+}
+
+extension DerivedFacts {
+    /// Replays one case event, in ledger order.
+    mutating func apply(_ event: AuditEvent) {
+        let id = event.target
+        switch event.action {
+        case "case.create": cases[id] = cases[id] ?? CaseFacts()
+        case "case.add":
+            if let list = event.detail["msgids"], let ids = try? JSONDecoder().decode([String].self, from: Data(list.utf8)) {
+                cases[id, default: CaseFacts()].members.formUnion(ids)
+            } else {
+                cases[id, default: CaseFacts()].membersKnown = false
+            }
+        case "case.hold": cases[id, default: CaseFacts()].held = true
+        case "case.release": cases[id, default: CaseFacts()].held = false
+        default: break
+        }
     }
 }
 
@@ -164,6 +196,44 @@ extension LedgerWalk {
             }
             derived.report(VerifyProblem(record: record, field: "index", detail: detail))
         }
+    }
+
+    /// Compares every stored case, its legal hold and its messages with what the ledgered audit events say: a hold lifted
+    /// or messages removed behind ChatLedger's back are named.
+    /// - Parameters:
+    ///   - stored: each case id and whether it is held.
+    ///   - members: each case's msgids.
+    package mutating func checkCases(stored: [(id: String, held: Bool)], members: [String: Set<String>]) {
+        var seen = Set<String>()
+        for (id, held) in stored {
+            seen.insert(id)
+            let record = "case:\(id)"
+            guard let expected = derived.cases[id] else {
+                derived.report(VerifyProblem(record: record, field: "case", detail: "no audit event records its creation"))
+                continue
+            }
+            if held != expected.held {
+                derived.report(VerifyProblem(record: record, field: "held",
+                                             detail: "stored \(held ? "held" : "not held") but its audit events leave it \(expected.held ? "held" : "not held")"))
+            }
+            let found = members[id] ?? []
+            if expected.membersKnown, found != expected.members {
+                let missing = expected.members.subtracting(found).count
+                let extra = found.subtracting(expected.members).count
+                derived.report(VerifyProblem(record: record, field: "case_message",
+                                             detail: "\(missing) recorded messages missing, \(extra) not recorded as added"))
+            }
+        }
+        for id in derived.cases.keys.sorted() where !seen.contains(id) {
+            derived.report(VerifyProblem(record: "case:\(id)", field: "case", detail: "missing: its creation is in the audit trail"))
+        }
+    }
+
+    /// The audit event of a leaf that is about a case, opened (the walk verified it already).
+    static func caseEvent(_ row: LedgerLeafRow, sealer: Sealer) -> AuditEvent? {
+        guard row.kind == "audit", let action = row.auditColumns?[2], action.hasPrefix("case."), let sealed = row.auditEvent,
+              let json = try? sealer.open(sealed, context: SealContext.audit(row.index)) else { return nil }
+        return try? JSONDecoder().decode(AuditEvent.self, from: Data(json))
     }
 
     static func messageRaw(_ row: LedgerLeafRow, sealer: Sealer) -> Result<[UInt8], VerifyFailure> {

@@ -16,6 +16,8 @@ package struct LedgerLeafRow: Sendable {
     package var sdkFileID: String?
     package var sha256: String?
     package var size: Int64?
+    /// The attachment row's status: a ledgered attachment is `stored`, for good.
+    package var mediaStatus: String?
     package var auditID: Int64?
     package var auditColumns: [String]?
     package var auditEvent: [UInt8]?
@@ -114,7 +116,9 @@ package struct LedgerWalk {
                 counts.messages += 1
                 derived.add(check, row: row)
             case "media": counts.media += 1
-            default: counts.auditEvents += 1
+            default:
+                counts.auditEvents += 1
+                if let event = check.caseEvent { derived.apply(event) }
             }
             for node in range.append(hash) where try storedNode(node.level, node.index) != node.hash.bytes {
                 return VerifyFailure(kind: "node", ref: "\(node.level)/\(node.index)", leafIndex: row.index,
@@ -182,7 +186,11 @@ package struct LedgerWalk {
     static func recompute(_ rows: [LedgerLeafRow], sealer: Sealer, derivedCheck: DerivedCheck?) -> [LeafCheck] {
         ConcurrentSlots.map(rows.count) { index in
             let row = rows[index]
-            guard row.kind == "message" else { return LeafCheck(hash: leafHash(row, sealer: sealer)) }
+            guard row.kind == "message" else {
+                var check = LeafCheck(hash: leafHash(row, sealer: sealer))
+                if derivedCheck != nil, case .success = check.hash { check.caseEvent = caseEvent(row, sealer: sealer) }
+                return check
+            }
             return messageCheck(row, sealer: sealer, derivedCheck: derivedCheck)
         }
     }
@@ -200,6 +208,12 @@ package struct LedgerWalk {
                   let sha = row.sha256, let digest = MerkleHash(hex: sha), let size = row.size else {
                 return .failure(VerifyFailure(kind: "media", ref: row.ref, leafIndex: row.index,
                                               reason: "the attachment this leaf records is missing or was changed"))
+            }
+            // A ledgered attachment was stored; a row marked otherwise would hide it from pages and exports (and its blob
+            // from the blob check) while its leaf still verified.
+            guard row.mediaStatus == nil || row.mediaStatus == "stored" else {
+                return .failure(VerifyFailure(kind: "media", ref: row.ref, leafIndex: row.index,
+                                              reason: "the attachment was archived but its row now says \(row.mediaStatus!)"))
             }
             return .success(MerkleHash.leaf(LeafEncoding.media(msgid: msgid, sdkFileID: fileID, sha256: digest.bytes, size: UInt64(size))))
         case "audit":

@@ -93,8 +93,8 @@ enum CaseRoutes {
             return try CaseJSON(created).response(from: request, context: context).withStatus(.created)
         }
         router.get("api/v1/cases/:id") { _, context -> CaseJSON in
-            _ = try await services.authorize(context, .exportEvidence)
-            return try await details(try caseID(context), services: services)
+            let policy = try await services.authorize(context, .exportEvidence)
+            return try await details(try caseID(context), policy: policy, services: services)
         }
         router.post("api/v1/cases/:id/messages") { request, context -> AddedJSON in
             let policy = try await services.authorize(context, .exportEvidence)
@@ -114,6 +114,7 @@ enum CaseRoutes {
         router.post("api/v1/cases/:id/release") { _, context -> ReleaseJSON in
             let policy = try await services.authorize(context, .exportEvidence)
             let id = try caseID(context)
+            _ = try await readableCase(id, policy: policy, services: services, doing: "lift its hold")
             switch try await mapped({ try await CaseDesk(store: services.store).release(id, by: policy.principal.username) }) {
             case .requested: return ReleaseJSON(id: id, status: "release-requested", requested_by: policy.principal.username)
             case .released(let requestedBy): return ReleaseJSON(id: id, status: "released", requested_by: requestedBy)
@@ -125,10 +126,15 @@ enum CaseRoutes {
         }
     }
 
-    static func details(_ id: String, services: ConsoleServices) async throws -> CaseJSON {
+    static func details(_ id: String, policy: AccessPolicy, services: ConsoleServices) async throws -> CaseJSON {
         guard let found = try await services.store.evidenceCase(id: id) else { throw HTTPError(.notFound, message: "no case \(id)") }
         var shown = CaseJSON(found)
-        shown.msgids = try await services.store.caseMessageIDs(id).map(\.rawValue)
+        // Only the msgids this reader may read: a case's list is no way around the reader's scope.
+        var readable: [String] = []
+        for msgid in try await services.store.caseMessageIDs(id) where try await services.readableMessage(msgid.rawValue, policy: policy) != nil {
+            readable.append(msgid.rawValue)
+        }
+        shown.msgids = readable
         shown.exports = try await services.store.caseExports(id)
         return shown
     }
@@ -160,6 +166,16 @@ enum CaseRoutes {
         return msgids.map { MessageID($0) }
     }
 
+    /// The case's messages, when the reader may read every one of them (to export the case or lift its hold); else 403.
+    static func readableCase(_ id: String, policy: AccessPolicy, services: ConsoleServices, doing action: String) async throws -> [MessageID] {
+        guard try await services.store.evidenceCase(id: id) != nil else { throw HTTPError(.notFound, message: "no case \(id)") }
+        let ids = try await services.store.caseMessageIDs(id)
+        for msgid in ids where try await services.readableMessage(msgid.rawValue, policy: policy) == nil {
+            throw HTTPError(.forbidden, message: "case \(id) holds messages outside what you may read; someone whose scope covers them must \(action)")
+        }
+        return ids
+    }
+
     /// Streams a fresh evidence package of the case; the file is removed once sent.
     static func export(_ id: String, policy: AccessPolicy, services: ConsoleServices) async throws -> Response {
         guard let signing = services.evidence else {
@@ -168,27 +184,34 @@ enum CaseRoutes {
         guard !policy.masksPII else {
             throw HTTPError(.forbidden, message: "an evidence package holds messages unmasked; exporting needs the right to unmask")
         }
-        guard try await services.store.evidenceCase(id: id) != nil else { throw HTTPError(.notFound, message: "no case \(id)") }
-        for msgid in try await services.store.caseMessageIDs(id) where try await services.readableMessage(msgid.rawValue, policy: policy) == nil {
-            throw HTTPError(.forbidden, message: "case \(id) holds messages outside what you may read; ask someone whose scope covers them")
-        }
+        // Exactly the messages checked here are exported, whatever is added to the case meanwhile.
+        let ids = try await readableCase(id, policy: policy, services: services, doing: "export it")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chatledger-export-\(UUID().uuidString)")
         try PrivateFiles.createFolder(folder)
         let file = folder.appendingPathComponent("\(id).zip")
+        let size: Int
         do {
             _ = try await mapped {
                 try await EvidenceExporter(store: services.store, blobs: services.blobs, signingKey: signing.signingKey, timestamp: signing.timestamp)
-                    .export(EvidenceExportRequest(scope: .evidenceCase(id), exportedBy: policy.principal.username, destination: file))
+                    .export(EvidenceExportRequest(scope: .evidenceCase(id, only: ids), exportedBy: policy.principal.username, destination: file))
             }
-            let bytes = try Data(contentsOf: file)
-            try? FileManager.default.removeItem(at: folder)
-            return Response(status: .ok, headers: [.contentType: "application/zip",
-                                                   .contentDisposition: "attachment; filename=\"\(id).zip\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0
         } catch {
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
+        // Streamed in chunks: a package can be far larger than memory should hold.
+        let body = ResponseBody(contentLength: size) { writer in
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let handle = try FileHandle(forReadingFrom: file)
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(id).zip\""],
+                        body: body)
     }
 
     /// The `:id` path parameter, or 400.

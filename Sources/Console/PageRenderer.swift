@@ -32,7 +32,8 @@ struct PageRenderer: Sendable {
                 values["displayName"] = principal.displayName
                 values["nav"] = ["content": principal.may(.readContent), "alerts": principal.may(.workAlerts),
                                  "audit": principal.may(.viewAudit), "admin": principal.may(.administer),
-                                 "sla": principal.may(.viewStatistics), "qa": principal.may(.reviewQuality)]
+                                 "sla": principal.may(.viewStatistics), "qa": principal.may(.reviewQuality),
+                                 "cases": principal.may(.exportEvidence)]
             }
             return values
         }

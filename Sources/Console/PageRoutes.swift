@@ -129,6 +129,7 @@ enum PageRoutes {
             }
             let title = ConversationJSON(conversation, names: presenter.names, maskPII: policy.masksPII).title
             return renderer.render("conversation", title: title, values: [
+                "addToCase": try await CasePages.addToCase(policy: policy, services: services, conversation: id) ?? false,
                 "heading": title,
                 "subtitle": "\(conversation.messageCount) \(frame.t["messages"] ?? "") · \(MessagePresenter.time(conversation.firstMsgtime)) – \(MessagePresenter.time(conversation.lastMsgtime))",
                 "messages": cards, "pager": pager(request, page: pageNumber, pageSize: 200, total: conversation.messageCount),
@@ -188,6 +189,8 @@ enum PageRoutes {
                 let names = try await services.partyNames(Set(result.hits.map(\.message.from)), policy: policy)
                 values["searched"] = true
                 values["total"] = result.totalIsLowerBound ? "\(result.total)+" : "\(result.total)"
+                values["addToCase"] = try await CasePages.addToCase(policy: policy, services: services,
+                                                                    msgids: result.hits.map(\.message.msgid)) ?? false
                 values["hits"] = result.hits.map { hit -> [String: Any] in
                     let snippet = hit.snippet
                     let href = hit.message.conversation.map {
@@ -244,6 +247,7 @@ enum PageRoutes {
             let cards = messages.map { presenter.card($0, media: media[$0.id] ?? [], withConversationLink: true) }
             let conversationHref = alert.conversation.map { "/conversations/" + MessagePresenter.path($0) } ?? "#"
             return renderer.render("alert", title: "#\(alert.id)", values: [
+                "addToCase": try await CasePages.addToCase(policy: policy, services: services, msgids: messages.map(\.id.rawValue)) ?? false,
                 "alert": ["id": alert.id, "category": alert.category, "severity": alert.severity, "status": frame.t["status." + alert.status] ?? alert.status,
                           "sender": alert.sender, "assignee": alert.assignee ?? "—", "csrf": context.principal?.csrfToken ?? ""] as [String: Any],
                 "conversationHref": conversationHref, "messages": cards,
@@ -285,7 +289,7 @@ enum PageRoutes {
                     let event = policy.masksPII ? stored.event.masked : stored.event
                     return ["id": stored.id, "time": MessagePresenter.time(event.at), "actor": event.actor, "action": event.action,
                             "target": event.target, "leafIndex": stored.leafIndex,
-                            "detail": event.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
+                            "detail": event.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.shortened($0.value))" }.joined(separator: " ")]
                 },
             ]
             if let next { values["pager"] = [["next": next, "label": ""] as [String: Any]] }
@@ -294,6 +298,7 @@ enum PageRoutes {
         AdminPages.add(to: router, services: services, renderer: renderer, page: page)
         QualityPages.add(to: router, services: services, renderer: renderer, page: page)
         ReportRoutes.add(to: router, services: services, renderer: renderer, page: page)
+        CasePages.add(to: router, services: services, renderer: renderer, page: page)
     }
 
     /// External contacts the reader has a readable one-to-one conversation with, most recent first, whose name (as
@@ -320,6 +325,11 @@ enum PageRoutes {
             if let party = try await services.store.party(id: id), party.kind == PartyKind.externalContact.rawValue { customers.append(party) }
         }
         return customers
+    }
+
+    /// A long detail (a case addition lists every msgid) cut for the page; the API and the ledger keep it whole.
+    static func shortened(_ value: String) -> String {
+        value.count <= 160 ? value : String(value.prefix(160)) + "…(\(value.count - 160) more)"
     }
 
     static func inTimeOrder(_ a: StoredMessage, _ b: StoredMessage) -> Bool {

@@ -6,7 +6,8 @@ enum PageTemplates {
         "layout": layout, "login": login, "error": error, "conversations": conversations, "conversation": conversation,
         "message": message, "blocks": blocks, "pager": pager, "customers": customers, "customer": customer, "search": search,
         "snippet": snippet, "alerts": alerts, "alert": alert, "alertActions": alertActions, "audit": audit, "admin": admin,
-        "sla": sla, "qa": qa, "qaSample": qaSample, "reports": reports,
+        "sla": sla, "qa": qa, "qaSample": qaSample, "reports": reports, "cases": CaseTemplates.cases, "case": CaseTemplates.detail,
+        "addToCase": CaseTemplates.addToCase,
     ]
 
     static let layout = """
@@ -20,6 +21,7 @@ enum PageTemplates {
     {{#nav.alerts}}<a href="/alerts">{{t.alerts}}</a>{{/nav.alerts}}
     {{#nav.sla}}<a href="/reports">{{t.reports}}</a><a href="/sla">{{t.sla}}</a>{{/nav.sla}}
     {{#nav.qa}}<a href="/qa">{{t.qa}}</a>{{/nav.qa}}
+    {{#nav.cases}}<a href="/cases">{{t.cases}}</a>{{/nav.cases}}
     {{#nav.audit}}<a href="/audit">{{t.audit}}</a>{{/nav.audit}}
     {{#nav.admin}}<a href="/admin">{{t.admin}}</a>{{/nav.admin}}</nav>
     <div class="who"><span id="whoami">{{displayName}}</span> <a href="/lang?to={{otherLang}}">{{t.language}}</a>
@@ -64,7 +66,7 @@ enum PageTemplates {
     """
 
     static let conversation = """
-    <h1>{{heading}}</h1><p class="muted">{{subtitle}}</p>
+    <h1>{{heading}}</h1><p class="muted">{{subtitle}}</p>{{> addToCase}}
     <div class="chat" id="messages">{{#messages}}{{> message}}{{/messages}}{{^messages}}<p>{{t.no_results}}</p>{{/messages}}</div>
     {{> pager}}
     """
@@ -114,7 +116,7 @@ enum PageTemplates {
     <label>{{t.recalled}}<select name="recalled"><option value="">{{t.any}}</option><option value="true"{{#form.recalledYes}} selected{{/form.recalledYes}}>{{t.yes}}</option><option value="false"{{#form.recalledNo}} selected{{/form.recalledNo}}>{{t.no}}</option></select></label>
     <button type="submit" id="search-submit">{{t.search}}</button></form>
     {{#message}}<p class="error">{{message}}</p>{{/message}}
-    {{#searched}}<p class="muted" id="search-total">{{t.total}} {{total}}</p>
+    {{#searched}}<p class="muted" id="search-total">{{t.total}} {{total}}</p>{{> addToCase}}
     <ol class="hits" id="hits">{{#hits}}<li><div class="meta"><b>{{fromName}}</b> · <time>{{time}}</time> · <span class="tag">{{typeLabel}}</span>{{#recalled}} <span class="tag red">{{t.recalled}}</span>{{/recalled}}</div>
     <a class="hit" href="{{href}}">{{> snippet}}</a></li>{{/hits}}</ol>{{^hits}}<p>{{t.no_results}}</p>{{/hits}}
     {{> pager}}{{/searched}}
@@ -140,6 +142,7 @@ enum PageTemplates {
     <h1>#{{alert.id}} {{alert.category}} <span class="tag sev-{{alert.severity}}">{{alert.severity}}</span> <span class="tag" id="alert-status">{{alert.status}}</span></h1>
     <p class="muted">{{t.sender}} {{alert.sender}} · {{t.assignee}} {{alert.assignee}} · <a href="{{conversationHref}}">{{t.conversations}}</a></p>
     {{#alert}}{{> alertActions}}{{/alert}}
+    {{> addToCase}}
     <h2>{{t.hits}}</h2><div class="chat">{{#messages}}{{> message}}{{/messages}}</div>
     <table class="list"><thead><tr><th>{{t.rules}}</th><th>{{t.content}}</th><th>{{t.severity}}</th><th>{{t.policy_version}}</th></tr></thead><tbody>
     {{#hits}}<tr><td>{{rule}}</td><td><mark>{{match}}</mark> <a href="{{href}}">{{t.open}}</a></td><td>{{severity}}</td><td>{{policyVersion}}</td></tr>{{/hits}}</tbody></table>

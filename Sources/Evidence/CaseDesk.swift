@@ -28,6 +28,8 @@ public struct CaseDesk: Sendable {
         var detail = selection
         detail["matched"] = String(messages.count)
         detail["added"] = String(added)
+        // The msgids themselves, so `verify` can rebuild the case from the ledger and name any removed behind its back.
+        detail["msgids"] = JSONText.array(Array(Set(messages.map(\.rawValue))).sorted())
         try await store.appendAudit(AuditEvent(actor: actor, action: "case.add", target: id, detail: detail))
         return added
     }

@@ -8,7 +8,8 @@ import Presentation
 /// What to export and who asks.
 public struct EvidenceExportRequest: Sendable {
     public enum Scope: Sendable {
-        case evidenceCase(String)
+        /// A case's messages; with `only`, just those of them (the ones a reader's scope was checked against).
+        case evidenceCase(String, only: [MessageID]? = nil)
         /// A conversation, optionally within [since, until) (milliseconds).
         case conversation(String, since: Int64?, until: Int64?)
     }
@@ -75,12 +76,16 @@ public struct EvidenceExporter: Sendable {
             throw EvidenceError("the selection has \(media.count) attachments but no blob store is configured to read them")
         }
 
-        // A fresh checkpoint makes `latest` cover everything archived so far; the package's own checkpoint is the earliest
-        // that covers every exported leaf (and carries its time-stamp, if any): proof the records existed by then.
+        // A fresh checkpoint makes `latest` cover everything archived so far; the package's own checkpoint covers every
+        // exported leaf: proof the records existed by its time.
         try await store.writeCheckpoint(signingKey: signingKey, timestamp: timestamp)
         let checkpoints = try await store.checkpoints().filter { $0.isSigned(by: signingKey.publicKey) }
         let highest = max(messages.map(\.leafIndex).max() ?? 0, media.map(\.leafIndex).max() ?? 0)
-        guard let latest = checkpoints.last, let anchor = checkpoints.first(where: { $0.treeSize > highest }) else {
+        let covering = checkpoints.filter { $0.treeSize > highest }
+        // The earliest time-stamped checkpoint proves the most (existence by then, on a third party's word); without
+        // one, the fresh checkpoint a configured TSA just stamped; else the earliest (the operator's own time).
+        guard let latest = checkpoints.last,
+              let anchor = covering.first(where: { $0.timestampToken != nil }) ?? (timestamp != nil ? covering.last : covering.first) else {
             throw EvidenceError("no checkpoint signed with this key covers the selection; check the signing key")
         }
         let leaves = messages.map(\.leafIndex) + media.map(\.leafIndex)
@@ -150,11 +155,13 @@ public struct EvidenceExporter: Sendable {
     /// The messages a scope selects, the case (if any) and the scope as the manifest states it.
     private func selection(_ scope: EvidenceExportRequest.Scope) async throws -> ([MessageID], EvidenceCase?, [String: String]) {
         switch scope {
-        case .evidenceCase(let id):
+        case .evidenceCase(let id, let only):
             guard let found = try await store.evidenceCase(id: id) else {
                 throw EvidenceError("no case \(id); `chatledger case list` shows the cases")
             }
-            return (try await store.caseMessageIDs(id), found, ["kind": "case", "case": id])
+            let members = try await store.caseMessageIDs(id)
+            let chosen = only.map { wanted in let allowed = Set(wanted); return members.filter(allowed.contains) } ?? members
+            return (chosen, found, ["kind": "case", "case": id])
         case .conversation(let id, let since, let until):
             var ids: [MessageID] = []
             var offset = 0

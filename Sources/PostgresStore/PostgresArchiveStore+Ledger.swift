@@ -199,15 +199,16 @@ extension PostgresArchiveStore {
                 }
             }
         }
-        for try await (leaf, msgid, fileID, sha, size) in try await connection.query("""
-            SELECT mm.leaf_index, mm.msgid, mm.sdkfileid, mm.sha256, md.size FROM message_media mm
+        for try await (leaf, msgid, fileID, sha, size, status) in try await connection.query("""
+            SELECT mm.leaf_index, mm.msgid, mm.sdkfileid, mm.sha256, md.size, mm.status FROM message_media mm
             LEFT JOIN media md ON md.sha256 = mm.sha256 WHERE mm.leaf_index BETWEEN \(low) AND \(high)
-            """, logger: logger).decode((Int64, String, String, String?, Int64?).self) {
+            """, logger: logger).decode((Int64, String, String, String?, Int64?, String).self) {
             guard let offset = position[leaf], rows[offset].kind == "media" else { continue }
             rows[offset].mediaMsgid = msgid
             rows[offset].sdkFileID = fileID
             rows[offset].sha256 = sha
             rows[offset].size = size
+            rows[offset].mediaStatus = status
         }
         for try await (leaf, id, at, actor, action, target, event) in try await connection.query("""
             SELECT leaf_index, id, at, actor, action, target, event FROM audit_event WHERE leaf_index BETWEEN \(low) AND \(high)

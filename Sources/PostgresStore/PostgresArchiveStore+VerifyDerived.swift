@@ -30,6 +30,14 @@ extension PostgresArchiveStore {
             people[conversation, default: []].insert(party)
         }
         walk.checkConversations(conversations, people: people)
+
+        var cases: [(id: String, held: Bool)] = []
+        for try await (id, held) in try await connection.query("SELECT id, held_since IS NOT NULL FROM evidence_case", logger: logger)
+            .decode((String, Bool).self) { cases.append((id, held)) }
+        var members: [String: Set<String>] = [:]
+        for try await (id, msgid) in try await connection.query("SELECT case_id, msgid FROM case_message", logger: logger)
+            .decode((String, String).self) { members[id, default: []].insert(msgid) }
+        walk.checkCases(stored: cases, members: members)
     }
 }
 

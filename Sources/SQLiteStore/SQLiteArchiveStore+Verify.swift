@@ -91,6 +91,11 @@ private struct LedgerVerification {
         while let row = try parties.next() { people[row[0] as String, default: []].insert(row[1] as String) }
         walk.checkConversations(conversations, people: people)
 
+        let cases = try Row.fetchAll(db, sql: "SELECT id, held_since IS NOT NULL FROM evidence_case").map { (id: $0[0] as String, held: $0[1] as Bool) }
+        var members: [String: Set<String>] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT case_id, msgid FROM case_message") { members[row[0] as String, default: []].insert(row[1]) }
+        walk.checkCases(stored: cases, members: members)
+
         try walk.checkIndex(actual: try indexDigests(digest)) { rowID in
             try String.fetchOne(db, sql: "SELECT msgid FROM message WHERE id = ?", arguments: [rowID])
         }
@@ -135,7 +140,7 @@ private struct LedgerVerification {
                    mm.msgid AS media_msgid, mm.sdkfileid, mm.sha256, md.size,
                    a.id AS audit_id, a.at AS audit_at, a.actor, a.action AS audit_action, a.target, a.event,
                    m.id, m.action, m.sender, m.tolist, m.roomid, m.conversation, m.msgtime, m.msgtype, m.text,
-                   m.recall_target, m.recalled_by, m.file_ext, m.has_media
+                   m.recall_target, m.recalled_by, m.file_ext, m.has_media, mm.status
             FROM ledger_leaf l
             LEFT JOIN message m ON l.kind = 'message' AND m.leaf_index = l.idx
             LEFT JOIN message_media mm ON l.kind = 'media' AND mm.leaf_index = l.idx
@@ -160,6 +165,7 @@ private struct LedgerVerification {
                 leaf.sealedText = (row[25] as Data?).map(Array.init)
             }
             if let recalledBy = row[27] as String? { leaf.recalledBy = recalledBy }
+            leaf.mediaStatus = row[30]
             return leaf
         }
     }

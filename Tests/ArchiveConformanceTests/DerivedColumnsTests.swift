@@ -1,6 +1,7 @@
 import ArchiveModel
 import ArchiveStore
 import Crypto
+import Evidence
 import Foundation
 import GRDB
 import Testing
@@ -93,6 +94,43 @@ import Testing
         #expect(moved.time == singles[2].time)
         let retyped = try #require(try await store.message(id: singles[3].id))
         #expect(retyped.msgtype == "text" && retyped.toList == singles[3].toList)
+    }
+
+    /// A legal hold lifted, a message taken out of a case, or an archived attachment marked as never fetched, all behind
+    /// ChatLedger's back: verify names each from the ledgered audit events and media leaves.
+    @Test(arguments: Engine.available)
+    func casesHoldsAndAttachmentsAreBoundToTheLedger(_ engine: Engine) async throws {
+        try await withArchive(engine) { opened in
+            let store = opened.archive
+            let corpus = try SimulatedCorpus(messages: 120, seed: 23)
+            try await corpus.ingest(into: store)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bound-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let blobs = try FolderBlobStore(root: folder, sealer: store.sealer)
+            let pending = try #require(try await store.pendingMedia(limit: 1).first)
+            let bytes = Array("录音".utf8)
+            try await store.recordMedia(MediaOutcome(messageID: pending.messageID, sdkFileID: pending.reference.sdkFileID, status: .stored,
+                                                     sha256: try blobs.put(bytes), size: Int64(bytes.count), error: nil))
+            let desk = CaseDesk(store: store)
+            let held = try await desk.create(name: "保全", description: "", by: "alice")
+            let ids = corpus.decoded.prefix(6).map(\.id)
+            _ = try await desk.add(held.id, messages: ids, selection: [:], by: "alice")
+            _ = try await desk.hold(held.id, by: "alice")
+            let key = Curve25519.Signing.PrivateKey()
+            try await store.writeCheckpoint(signingKey: key)
+            let clean = try await store.verify(publicKey: key.publicKey, blobs: blobs)
+            #expect(clean.ok, "\(clean.problems) \(String(describing: clean.failure))")
+
+            try await apply("UPDATE evidence_case SET held_since = NULL, held_by = NULL WHERE id = '\(held.id)'", to: opened)
+            try await apply("DELETE FROM case_message WHERE case_id = '\(held.id)' AND msgid = '\(ids[0].rawValue)'", to: opened)
+            let edited = try await store.verify(publicKey: key.publicKey, blobs: blobs)
+            let found = Set(edited.problems.map { "\($0.record) \($0.field)" })
+            #expect(found.contains("case:\(held.id) held") && found.contains("case:\(held.id) case_message"), "\(edited.problems)")
+
+            try await apply("UPDATE message_media SET status = 'gone' WHERE msgid = '\(pending.messageID.rawValue)'", to: opened)
+            let hidden = try await store.verify(publicKey: key.publicKey, blobs: blobs)
+            #expect(!hidden.ok && hidden.failure?.kind == "media", "\(String(describing: hidden.failure))")
+        }
     }
 
     private func apply(_ sql: String, to opened: OpenedArchive) async throws {

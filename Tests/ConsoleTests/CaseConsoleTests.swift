@@ -43,8 +43,9 @@ import Testing
             #expect(try await client.send("/api/v1/cases/\(id)/messages", #"{"conversation":"\#(outside)"}"#, token: scoped).status == .notFound)
             #expect(try await client.send("/api/v1/cases/\(id)/messages", #"{"msgids":["no-such-message"]}"#, token: auditor).status == .notFound)
 
-            // Four-eyes: the one who asks cannot approve.
+            // Four-eyes: the one who asks cannot approve; and only someone who may read the whole case may lift its hold.
             #expect(try await client.send("/api/v1/cases/\(id)/hold", "", token: auditor).status == .ok)
+            #expect(try await client.send("/api/v1/cases/\(id)/release", "", token: scoped).status == .forbidden)
             let (asked, askedBody) = try await client.send("/api/v1/cases/\(id)/release", "", token: auditor)
             #expect(asked == .ok && askedBody?["status"] as? String == "release-requested")
             #expect(try await client.send("/api/v1/cases/\(id)/release", "", token: auditor).status == .conflict)
@@ -64,10 +65,51 @@ import Testing
             #expect(verdict.ok, "\(verdict.failure ?? "")")
             #expect(verdict.messages == (result?["messages"] as? Int))
 
+            let (_, scopedView) = try await client.json("/api/v1/cases/\(id)", token: scoped)
+            #expect(((scopedView as? [String: Any])?["msgids"] as? [String])?.isEmpty == true, "a case lists only what the reader may read")
             let (_, shown) = try await client.json("/api/v1/cases/\(id)", token: auditor)
             let exports = try #require((shown as? [String: Any])?["exports"] as? [[String: Any]])
             #expect(exports.count == 1 && exports[0]["exported_by"] as? String == "unmasker")
             #expect(try await client.send("/api/v1/cases/\(id)/messages", #"{"conversation":"\#(inside)"}"#, token: scoped).status == .ok)
+        }
+    }
+
+    @Test func thePagesOpenACaseAddAConversationAndHoldIt() async throws {
+        let fixture = try await ConsoleFixture.make(messages: 300, seed: 92)
+        let conversation = try #require(fixture.participants.first { _, people in !people.contains(fixture.protectedEmployee) }?.key)
+        try await fixture.withClient { client in
+            let session = try await client.pageSession("auditor")
+            let manager = try await client.pageSession("manager")
+            #expect(try await client.execute(uri: "/cases", method: .get, headers: manager.form).status == .forbidden)
+            let list = try await client.execute(uri: "/cases", method: .get, headers: session.form)
+            #expect(list.status == .ok && String(buffer: list.body).contains("id=\"case-form\""))
+
+            let created = try await client.execute(uri: "/cases", method: .post, headers: session.form,
+                                                   body: ByteBuffer(string: "_csrf=\(session.csrf)&name=%E6%8A%95%E8%AF%89+%3Cb%3Ex%3C%2Fb%3E&description=d"))
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers[.location])
+            let id = String(location.dropFirst("/cases/".count))
+            #expect(id.hasPrefix("case-"))
+            #expect(try await client.execute(uri: "/cases", method: .post, headers: session.form,
+                                             body: ByteBuffer(string: "name=no-csrf")).status != .seeOther)
+
+            let page = String(buffer: try await client.execute(uri: "/conversations/\(conversation.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? conversation)",
+                                                              method: .get, headers: session.form).body)
+            #expect(page.contains("id=\"add-to-case\"") && page.contains("value=\"\(id)\""))
+            let encoded = conversation.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? conversation
+            let added = try await client.execute(uri: "/cases/add", method: .post, headers: session.form,
+                                                 body: ByteBuffer(string: "_csrf=\(session.csrf)&case=\(id)&conversation=\(encoded)"))
+            #expect(added.status == .seeOther && added.headers[.location] == "/cases/\(id)")
+
+            let held = try await client.execute(uri: "/cases/\(id)/hold", method: .post, headers: session.form,
+                                                body: ByteBuffer(string: "_csrf=\(session.csrf)"))
+            #expect(held.status == .seeOther)
+            let detail = String(buffer: try await client.execute(uri: "/cases/\(id)", method: .get, headers: session.form).body)
+            #expect(detail.contains("id=\"case-held\"") && detail.contains("&lt;b&gt;x&lt;/b&gt;") && !detail.contains("<b>x</b>"))
+            #expect(detail.contains("<article "))
+            _ = try await client.execute(uri: "/cases/\(id)/release", method: .post, headers: session.form, body: ByteBuffer(string: "_csrf=\(session.csrf)"))
+            let asked = String(buffer: try await client.execute(uri: "/cases/\(id)", method: .get, headers: session.form).body)
+            #expect(asked.contains("id=\"release-requested\"") && asked.contains("id=\"case-held\""))
         }
     }
 }

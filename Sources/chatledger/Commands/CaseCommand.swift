@@ -13,7 +13,8 @@ struct CaseCommand: AsyncParsableCommand {
 
     /// Who the command line acts as, in the audit trail.
     struct Actor: ParsableArguments {
-        @Option(help: "Who acts, as the audit trail records it (default: cli:$USER). Releasing a hold needs two different people.")
+        @Option(help: ArgumentHelp("Who acts, as the audit trail records it (default: cli:$USER). Releasing a hold needs two different names.",
+                                   discussion: "Not authenticated: whoever runs the command line holds the archive's keys (break-glass, as `user grant`). Use the console, where each user signs in, for a real second person."))
         var by: String?
 
         var name: String { by ?? "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")" }

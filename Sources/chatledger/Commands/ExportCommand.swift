@@ -48,7 +48,8 @@ struct ExportCommand: AsyncParsableCommand {
             if json { return try JSONOutput.print(result) }
             print("wrote \(result.path): \(result.messages) messages, \(result.media) attachments, \(result.bytes) bytes in \(String(format: "%.1f", result.seconds)) s")
             print("manifest SHA-256 \(result.manifestSHA256); proofs against checkpoint of \(result.treeSize) records\(result.timestamped ? " (time-stamped)" : "")")
-            print("check it with: chatledger verify-package \(result.path)   or   python3 verify.py \(result.path) (inside the package)")
+            print("check it with: chatledger verify-package \(result.path) --public-key KEY.pem   or   python3 verify.py \(result.path) --public-key KEY.pem")
+            print("(verify.py is inside the package; KEY.pem from `chatledger keys export-public`, handed over separately)")
         } catch {
             // A half-written package must not be mistaken for one.
             try? FileManager.default.removeItem(at: destination)

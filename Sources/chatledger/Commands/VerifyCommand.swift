@@ -7,7 +7,7 @@ import Ledger
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Re-derive the ledger from every stored record, check every checkpoint, blob and every column, index entry and counter users see; exit 1 naming the first mismatch.")
+        abstract: "Re-derive the ledger from every stored record; check every checkpoint and blob, and every message column, search-index entry, conversation counter, recall link and case derived from the ledger; exit 1 naming the first mismatch.")
 
     @OptionGroup var archive: ArchiveOptions
     @Option(help: "The deployment's public key (PEM). Default: the key beside the archive.") var publicKey: String?
@@ -33,6 +33,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 print("  … and \(report.problemCount - report.problems.count) more (fix these first, then verify again)")
             }
         } else {
+            if quick { print("(quick: the ledger, checkpoints and blobs only; the columns, index and counters users see were not checked)") }
             print("OK: \(report.records) records (\(report.messages) messages, \(report.media) attachments), \(report.blobs) blobs, \(report.checkpoints) checkpoints; tree size \(report.treeSize), root \(report.root ?? "-"); \(Int(report.recordsPerSecond)) records/s")
         }
         if report.failure != nil { throw ExitCode(1) }
