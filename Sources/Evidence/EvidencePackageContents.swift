@@ -1,15 +1,16 @@
 import Crypto
 import Foundation
 import Ledger
-import ZIPFoundation
 
-/// What one streaming pass over a package's ZIP keeps for the checks: every entry's name, SHA-256 and size, the
-/// three small control files, each proof reduced to its fields, and the transcript's message elements.
+/// What the checks read of a package's ZIP (``PackageZIP``), each part when the check that needs it runs: the
+/// three small control files for checks 1 and 2, every listed entry's SHA-256 and size and each proof reduced to its
+/// fields in check 3, and the transcript's message elements in check 7, as `verify.py` reads them.
 ///
-/// Nothing else is kept: message files and attachments are only hashed (a message file equals its leaf's JSON
-/// exactly when their SHA-256 and size match), and the transcript is scanned as it is inflated. The pass judges
-/// nothing; ``EvidencePackageVerifier`` runs the checks in order afterwards, over what was kept. When a name
-/// occurs twice, the last entry is the one read, as Python's `zipfile` does (check 3 refuses the package anyway).
+/// Message files and attachments are only hashed (a message file equals its leaf's JSON exactly when their SHA-256
+/// and size match), and the transcript is scanned as it is inflated, so memory stays small however large the
+/// package. Reading nothing before the checks that need it also means a package whose signature fails is refused
+/// without inflating its attachments or scanning its transcript. When a name occurs twice, the last entry is the one
+/// read (check 3 refuses the package anyway).
 struct EvidencePackageContents {
     /// An entry's content as read.
     struct Digest {
@@ -58,86 +59,74 @@ struct EvidencePackageContents {
         var messages: [TranscriptScanner.MessageElement]
     }
 
-    /// Every entry name, in ZIP order (repeats included).
-    var names: [String] = []
-    /// Each name's content (the last entry of the name).
-    var digests: [String: Digest] = [:]
-    /// Why a name's content could not be read (bad compressed data, CRC mismatch, too large to keep).
-    var problems: [String: String] = [:]
-    /// Bytes of `manifest.json`, `manifest.sig` and `checkpoint.json`.
-    var controlFiles: [String: [UInt8]] = [:]
-    /// Every entry under `proofs/`, by name.
-    var proofs: [String: ProofSummary] = [:]
-    /// `index.html`, when the package has one that could be read.
-    var transcript: Transcript?
+    /// An entry read whole, or why not (`verify.py`'s `Package.read`).
+    enum Read<Value> {
+        case missing
+        /// Why it cannot be read: the words in "cannot be read from the ZIP (...)".
+        case unreadable(String)
+        case value(Value)
+    }
 
-    /// The largest entry kept in memory (control files and proofs); anything bigger is a malformed package, and
-    /// refusing it keeps a hostile ZIP from exhausting memory.
+    /// The package's ZIP.
+    let zip: PackageZIP
+    /// Each listed entry's content, as check 3 read it.
+    private(set) var digests: [String: Digest] = [:]
+    /// Every listed entry under `proofs/`, as check 3 read it.
+    private(set) var proofs: [String: ProofSummary] = [:]
+
+    /// The largest entry kept in memory (control files and proofs, ``isKept(_:)``); anything bigger is a malformed
+    /// package, and refusing it keeps a hostile ZIP from exhausting memory. `verify.py` has the same limit.
     static let keptEntryLimit: UInt64 = 64 << 20
-    private static let chunkSize = 1 << 16
     private static let controlPaths: Set<String> = [
         EvidenceFormat.manifestPath, EvidenceFormat.manifestSignaturePath, EvidenceFormat.checkpointPath,
     ]
 
-    /// Reads every entry once.
-    /// - Throws: Only when `url` cannot be opened as a ZIP at all; a damaged entry is recorded, not thrown.
-    static func read(_ url: URL) throws -> EvidencePackageContents {
-        let archive = try Archive(url: url, accessMode: .read, pathEncoding: nil)
-        var contents = EvidencePackageContents()
-        for entry in archive {
-            contents.names.append(entry.path)
-            contents.read(entry, in: archive)
-        }
-        return contents
+    /// Reads the ZIP's central directory.
+    /// - Throws: ``PackageZIP/Unreadable`` or a file error when `url` cannot be read as a ZIP at all.
+    static func open(_ url: URL) throws -> EvidencePackageContents {
+        EvidencePackageContents(zip: try PackageZIP(url: url))
     }
 
-    /// Inflates one entry, hashing it and keeping or scanning what the checks need.
-    private mutating func read(_ entry: Entry, in archive: Archive) {
-        let path = entry.path
-        digests[path] = nil
-        problems[path] = nil
-        controlFiles[path] = nil
-        proofs[path] = nil
-        if path == EvidenceFormat.transcriptPath { transcript = nil }
-        let isProof = path.hasPrefix(EvidenceFormat.proofsFolder)
-        let keeps = isProof || Self.controlPaths.contains(path)
-        var scanner: TranscriptScanner? = path == EvidenceFormat.transcriptPath ? TranscriptScanner() : nil
-        var kept: [UInt8] = []
+    /// Whether an entry is read into memory whole (`verify.py`'s `kept_in_memory`).
+    static func isKept(_ name: String) -> Bool {
+        controlPaths.contains(name) || name.hasPrefix(EvidenceFormat.proofsFolder)
+    }
+
+    /// A control file's bytes.
+    func read(_ name: String) -> Read<[UInt8]> {
+        guard let entry = zip.entry(named: name) else { return .missing }
+        if Self.isKept(name) && entry.uncompressedSize > Self.keptEntryLimit {
+            return .unreadable("larger than \(Self.keptEntryLimit >> 20) MiB")
+        }
+        var bytes: [UInt8] = []
+        if let problem = zip.read(entry, { bytes.append(contentsOf: $0) }) { return .unreadable(problem) }
+        return .value(bytes)
+    }
+
+    /// Check 3's reading of a listed entry: records its SHA-256 and size, and a proof's fields.
+    /// - Returns: Why it cannot be read, or `nil`.
+    mutating func hash(_ entry: PackageZIP.Entry) -> String? {
+        let isProof = entry.name.hasPrefix(EvidenceFormat.proofsFolder)
         var hasher = SHA256()
-        var size: UInt64 = 0
-        do {
-            let checksum = try archive.extract(entry, bufferSize: Self.chunkSize, skipCRC32: false) { chunk in
-                hasher.update(data: chunk)
-                size += UInt64(chunk.count)
-                if keeps {
-                    guard size <= Self.keptEntryLimit else { throw EvidenceError("larger than \(Self.keptEntryLimit >> 20) MiB") }
-                    kept.append(contentsOf: chunk)
-                }
-                scanner?.feed(chunk)
-            }
-            // ZIPFoundation computes the CRC but leaves the comparison to the caller; Python's zipfile refuses a
-            // mismatch, so both verifiers treat it as an unreadable entry.
-            guard checksum == entry.checksum else {
-                problems[path] = "Bad CRC-32"
-                return
-            }
-        } catch let error as EvidenceError {
-            problems[path] = error.message
-            return
-        } catch {
-            problems[path] = "damaged data: \(error)"
-            return
+        var kept: [UInt8] = []
+        let problem = zip.read(entry) { chunk in
+            hasher.update(data: chunk)
+            if isProof { kept.append(contentsOf: chunk) }
         }
-        digests[path] = Digest(sha256: Array(hasher.finalize()), size: size)
-        if isProof {
-            proofs[path] = Self.summarize(proof: kept)
-        } else if keeps {
-            controlFiles[path] = kept
-        } else if var scanner {
-            scanner.finish()
-            transcript = Transcript(isUTF8: scanner.isUTF8, repeatedAttributeLine: scanner.repeatedAttributeLine,
-                                    messages: scanner.messages)
-        }
+        if let problem { return problem }
+        digests[entry.name] = Digest(sha256: Array(hasher.finalize()), size: entry.uncompressedSize)
+        if isProof { proofs[entry.name] = Self.summarize(proof: kept) }
+        return nil
+    }
+
+    /// Check 7's reading of `index.html`: its message elements, found as the page is inflated.
+    func transcript() -> Read<Transcript> {
+        guard let entry = zip.entry(named: EvidenceFormat.transcriptPath) else { return .missing }
+        var scanner = TranscriptScanner()
+        if let problem = zip.read(entry, { scanner.feed($0) }) { return .unreadable(problem) }
+        scanner.finish()
+        return .value(Transcript(isUTF8: scanner.isUTF8, repeatedAttributeLine: scanner.repeatedAttributeLine,
+                                 messages: scanner.messages))
     }
 
     /// Reads a proof file's fields the way `verify.py` reads them, keeping each field's outcome.

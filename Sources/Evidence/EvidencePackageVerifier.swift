@@ -5,11 +5,11 @@ import Ledger
 /// Verifies an evidence package offline: the seven checks of `docs/evidence.md`, in order, stopping at the first
 /// failure.
 ///
-/// This is `verify.py` (`Sources/chatledger/Resources/evidence/verify.py`) in Swift: the same checks in the same
-/// order, the same reading of every value (``StrictJSON``, ``StrictValues``) and the same failure sentences, so
-/// `chatledger verify-package` and `verify.py` give the same verdict on the same package. The ZIP is read in one
-/// streaming pass (``EvidencePackageContents``) that hashes every entry as it is inflated and keeps only the
-/// control files, each proof's fields and the transcript's message elements; the checks then run over those.
+/// This is `verify.py` (`Sources/Evidence/Resources/verify.py`) in Swift: the same checks in the same order, the
+/// same reading of the ZIP (``PackageZIP``) and of every value (``StrictJSON``, ``StrictValues``) and the same
+/// failure sentences, so `chatledger verify-package` and `verify.py` give the same verdict on the same package.
+/// Each check reads what it needs as it runs (``EvidencePackageContents``): entries are hashed as they are inflated,
+/// and only the control files, each proof's fields and the transcript's message elements are kept.
 ///
 /// ## Topics
 /// - ``verify(package:publicKey:)``
@@ -31,7 +31,7 @@ public enum EvidencePackageVerifier {
         }
         let contents: EvidencePackageContents
         do {
-            contents = try EvidencePackageContents.read(url)
+            contents = try EvidencePackageContents.open(url)
         } catch {
             verdict.failure = "\(url.path) is not a readable ZIP file (\(error))."
             return verdict
@@ -64,7 +64,7 @@ private struct Verification {
     typealias PublicKey = Curve25519.Signing.PublicKey
     typealias Fields = [String: StrictJSON]
 
-    let contents: EvidencePackageContents
+    private var contents: EvidencePackageContents
     let givenKey: PublicKey?
     private var key: PublicKey?
     private var checkpoint: Fields = [:]
@@ -144,10 +144,12 @@ private struct Verification {
 
     // MARK: - 3. The files
 
-    /// The ZIP holds exactly the files manifest.json lists (plus the manifest and its signature), unchanged.
+    /// The ZIP, laid out as ChatLedger writes it, holds exactly the files manifest.json lists (plus the manifest and
+    /// its signature), unchanged.
     private mutating func checkFiles() throws {
+        if let problem = contents.zip.layoutProblem() { throw CheckFailure(problem) }
         var names: Set<String> = []
-        for name in contents.names {
+        for name in contents.zip.entries.map(\.name) {
             if names.contains(name) { throw CheckFailure("the ZIP holds two entries named \(name)") }
             if EvidenceFormat.isUnsafe(name) {
                 throw CheckFailure("the ZIP entry name \(StrictValues.repr(name)) is unsafe (empty, '..', leading '/' or backslash)")
@@ -180,13 +182,18 @@ private struct Verification {
             throw CheckFailure("\(name) is not a file an evidence package v1 contains")
         }
         for path in Self.sorted(listed.keys) {
-            guard let digest = contents.digests[path], let file = listed[path] else {
-                throw CheckFailure("\(path) cannot be read from the ZIP (\(contents.problems[path] ?? "unreadable"))")
+            guard let file = listed[path], let entry = contents.zip.entry(named: path) else {
+                throw CheckFailure("\(path) is listed in manifest.json but missing from the ZIP")
             }
-            guard file.size == .value(digest.size) else {
-                throw CheckFailure("\(path) has \(digest.size) bytes, manifest.json says \(file.sizeText): it was changed")
+            // Reading the entry checks that it has the size its record gives.
+            guard file.size == .value(entry.uncompressedSize) else {
+                throw CheckFailure("\(path) has \(entry.uncompressedSize) bytes, manifest.json says \(file.sizeText): it was changed")
             }
-            guard digest.sha256 == file.sha256 else {
+            if EvidencePackageContents.isKept(path) && entry.uncompressedSize > EvidencePackageContents.keptEntryLimit {
+                throw CheckFailure("\(path) cannot be read from the ZIP (larger than \(EvidencePackageContents.keptEntryLimit >> 20) MiB)")
+            }
+            if let problem = contents.hash(entry) { throw CheckFailure("\(path) cannot be read from the ZIP (\(problem))") }
+            guard contents.digests[path]?.sha256 == file.sha256 else {
                 throw CheckFailure("\(path) does not have the SHA-256 that manifest.json lists: it was changed")
             }
         }
@@ -334,9 +341,11 @@ private struct Verification {
 
     /// index.html shows each message exactly once, tagged with its leaf, msgid and leaf hash.
     private func checkTranscript() throws {
-        guard let transcript = contents.transcript else {
-            _ = try read(EvidenceFormat.transcriptPath)  // names why: missing or unreadable
-            throw CheckFailure("index.html cannot be read from the ZIP")
+        let transcript: EvidencePackageContents.Transcript
+        switch contents.transcript() {
+        case .missing: throw CheckFailure("index.html is missing from the package")
+        case .unreadable(let problem): throw CheckFailure("index.html cannot be read from the ZIP (\(problem))")
+        case .value(let value): transcript = value
         }
         guard transcript.isUTF8 else { throw CheckFailure("index.html is not UTF-8 text") }
         if let line = transcript.repeatedAttributeLine {
@@ -369,9 +378,11 @@ private struct Verification {
 
     /// A control file's bytes (`Package.read`).
     private func read(_ name: String) throws -> [UInt8] {
-        if let problem = contents.problems[name] { throw CheckFailure("\(name) cannot be read from the ZIP (\(problem))") }
-        guard let bytes = contents.controlFiles[name] else { throw CheckFailure("\(name) is missing from the package") }
-        return bytes
+        switch contents.read(name) {
+        case .missing: throw CheckFailure("\(name) is missing from the package")
+        case .unreadable(let problem): throw CheckFailure("\(name) cannot be read from the ZIP (\(problem))")
+        case .value(let bytes): return bytes
+        }
     }
 
     /// `load_json`: a JSON object without repeated keys.

@@ -2,13 +2,20 @@ import Foundation
 
 /// Finds the message elements of `index.html` as the page streams by, without keeping the page.
 ///
-/// It reads start tags as Python's `html.parser` does in `verify.py`: comments, declarations, processing
-/// instructions and end tags are skipped; the content of `<style>` and `<script>` is raw text (a tag written inside
-/// CSS is no element); quoted attribute values may hold `>`; tag and attribute names are case-insensitive; character
-/// references in values are decoded; a repeated attribute keeps its last value (`dict(attrs)`), and an attribute
-/// without a value has none. An element counts as a message when the whitespace-separated tokens of its `class`
-/// include `message`. Lines are counted as Python counts them (from 1, by "\n"), so failures name the same line.
-/// Only a construct cut by a chunk boundary is carried over, so memory stays small however long the page.
+/// It reads start tags as Python's `html.parser` does in `verify.py`: comments (from `<!--` to the next `-->`),
+/// declarations, processing instructions and end tags are skipped; the content of `<style>` and `<script>` is raw
+/// text (a tag written inside CSS is no element); quoted attribute values may hold `>`; tag and attribute names are
+/// case-insensitive; character references in values are decoded; a repeated attribute keeps its last value
+/// (`dict(attrs)`), and an attribute without a value has none. An element counts as a message when the
+/// whitespace-separated tokens of its `class` include `message`. Lines are counted as Python counts them (from 1, by
+/// "\n"), so failures name the same line. A tag or comment still open at the end of the page is dropped (`verify.py`
+/// does not call the parser's `close()`).
+///
+/// The scan is one pass of a small state machine over the bytes, each looked at once (twice when a `<` or `<!` turns
+/// out to open nothing), so its time is linear in the page whatever the chunks: a search never starts over from an
+/// earlier byte (``examined`` counts the looks). Only a start tag being read is kept (its attributes are read when it
+/// ends, ``kept``); a comment, declaration, end tag or raw text is skipped byte by byte without keeping it, however
+/// long.
 struct TranscriptScanner {
     /// One message element: its line and the attributes check 7 compares (decoded; `nil` when absent or valueless).
     struct MessageElement: Hashable, Sendable {
@@ -24,120 +31,136 @@ struct TranscriptScanner {
     private(set) var repeatedAttributeLine: Int?
     /// Whether every byte so far was well-formed UTF-8 (Python reads the page as UTF-8 text first).
     var isUTF8: Bool { utf8.isValid }
+    /// How many times a byte was looked at: at most twice the bytes fed, so the scan is linear.
+    private(set) var examined = 0
+    /// How many bytes are kept: those of a start tag being read, nothing else.
+    var kept: Int { tag.count }
 
-    private var pending: [UInt8] = []
-    /// The line at the start of `pending`.
+    /// Where the scan is.
+    private enum State {
+        /// In text, looking for `<`.
+        case text
+        /// Right after `<`.
+        case afterLessThan
+        /// After `<!`, or `<!-` (to tell a comment from a declaration).
+        case afterBang, afterBangDash
+        /// In a comment, after `dashes` (0 to 2) `-` in a row: `>` after two ends it.
+        case comment(dashes: Int)
+        /// In a declaration, end tag or processing instruction: the next `>` ends it.
+        case untilGreaterThan
+        /// In a start tag, whose bytes after `<` are in `tag`; `quote` is the quote of an open attribute value.
+        case startTag(quote: UInt8?)
+        /// In the raw text of `<style>` or `<script>`: `matched` bytes of `rawTextEnd` (`</style`) seen.
+        case rawText(matched: Int)
+    }
+
+    private var state = State.text
+    /// The line of the byte being read.
     private var line = 1
+    /// The line of the start tag being read.
+    private var tagLine = 1
+    /// The start tag being read: its bytes after `<`.
+    private var tag: [UInt8] = []
     /// Inside `<style>` or `<script>`: the lowercase end tag that closes it (`</style`).
-    private var rawTextEnd: [UInt8]?
+    private var rawTextEnd: [UInt8] = []
     private var utf8 = UTF8Validator()
 
     /// Scans the next bytes of the page.
-    mutating func feed(_ chunk: Data) {
+    mutating func feed(_ chunk: some Collection<UInt8>) {
         utf8.feed(chunk)
-        pending.append(contentsOf: chunk)
-        scan(final: false)
+        for byte in chunk {
+            step(byte)
+            if byte == 0x0A { line += 1 }
+        }
     }
 
-    /// Scans what is left at the end of the page; an unterminated tag or comment is dropped, as a browser would.
+    /// Ends the page: what is still open (a tag, a comment) is dropped.
     mutating func finish() {
         utf8.finish()
-        scan(final: true)
-        pending = []
+        state = .text
+        tag = []
     }
 
     private static let lessThan = UInt8(ascii: "<")
     private static let greaterThan = UInt8(ascii: ">")
-    private static let commentOpen = Array("<!--".utf8)
-    private static let commentClose = Array("-->".utf8)
+    private static let dash = UInt8(ascii: "-")
 
-    private mutating func scan(final: Bool) {
-        var index = 0
-        // Lines are counted once, up to `counted`, as the scan moves on.
-        var counted = 0
-        var countedLine = line
-        // Everything before `index` is consumed (and its lines counted); `pending` keeps only an unfinished construct.
-        defer {
-            let consumed = min(index, pending.count)
-            for position in min(counted, consumed)..<consumed where pending[position] == 0x0A { countedLine += 1 }
-            line = countedLine
-            pending.removeFirst(consumed)
-        }
-        while index < pending.count {
-            if let end = rawTextEnd {
-                guard let close = Self.find(end, in: pending, from: index, ignoringCase: true) else {
-                    // Keep just enough to recognize an end tag split across chunks.
-                    index = max(index, pending.count - (end.count - 1))
-                    return
-                }
-                rawTextEnd = nil
-                index = close
-                continue
+    /// Reads one byte. A byte that turns out to end nothing it was waited for is read again as text (`<` followed by
+    /// a space is a literal `<`), or in the state it opened; no byte is read more than twice.
+    private mutating func step(_ byte: UInt8) {
+        examined += 1
+        switch state {
+        case .text:
+            if byte == Self.lessThan {
+                state = .afterLessThan
+                tagLine = line
             }
-            guard let open = pending[index...].firstIndex(of: Self.lessThan) else {
-                index = pending.count
-                return
-            }
-            index = open
-            guard open + 1 < pending.count else { return }  // "<" at the end: wait for the next byte
-            let next = pending[open + 1]
-            if next == UInt8(ascii: "!") {
-                if pending.count - open < Self.commentOpen.count && !final {
-                    return  // "<!" or "<!-": cannot yet tell a comment from a declaration
-                }
-                if pending[open...].starts(with: Self.commentOpen) {
-                    guard let close = Self.find(Self.commentClose, in: pending, from: open + Self.commentOpen.count) else {
-                        if final { index = pending.count }
-                        return
-                    }
-                    index = close + Self.commentClose.count
-                } else {
-                    guard let close = pending[(open + 1)...].firstIndex(of: Self.greaterThan) else {
-                        if final { index = pending.count }
-                        return
-                    }
-                    index = close + 1
-                }
-            } else if next == UInt8(ascii: "/") || next == UInt8(ascii: "?") {
-                guard let close = pending[(open + 1)...].firstIndex(of: Self.greaterThan) else {
-                    if final { index = pending.count }
-                    return
-                }
-                index = close + 1
-            } else if Self.isLetter(next) {
-                guard let close = Self.tagEnd(in: pending, from: open + 1) else {
-                    if final { index = pending.count }
-                    return
-                }
-                for position in counted..<open where pending[position] == 0x0A { countedLine += 1 }
-                counted = open
-                startTag(pending[(open + 1)..<close], line: countedLine)
-                index = close + 1
+        case .afterLessThan:
+            if byte == UInt8(ascii: "!") {
+                state = .afterBang
+            } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") {
+                state = .untilGreaterThan
+            } else if Self.isLetter(byte) {
+                state = .startTag(quote: nil)
+                tag = [byte]
             } else {
-                index = open + 1  // a literal "<" in text
+                state = .text  // a literal "<" in text
+                step(byte)
+            }
+        case .afterBang:
+            if byte == Self.dash {
+                state = .afterBangDash
+            } else {
+                state = .untilGreaterThan  // a declaration, "<!doctype html>"
+                step(byte)
+            }
+        case .afterBangDash:
+            if byte == Self.dash {
+                state = .comment(dashes: 0)  // the "--" of "<!--" does not count towards its end
+            } else {
+                state = .untilGreaterThan
+                step(byte)
+            }
+        case .comment(let dashes):
+            if byte == Self.greaterThan && dashes == 2 {
+                state = .text
+            } else {
+                state = .comment(dashes: byte == Self.dash ? min(dashes + 1, 2) : 0)
+            }
+        case .untilGreaterThan:
+            if byte == Self.greaterThan { state = .text }
+        case .startTag(let quote):
+            if let quote {
+                if byte == quote { state = .startTag(quote: nil) }
+                tag.append(byte)
+            } else if byte == Self.greaterThan {
+                startTag(tag[...], line: tagLine)
+                tag = []
+                state = rawTextEnd.isEmpty ? .text : .rawText(matched: 0)
+            } else {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    // A quote opens a value only right after "=" (with optional spaces), as in an attribute. The look
+                    // back goes over spaces only, back to the previous other byte: all of them together go over each
+                    // byte at most once.
+                    var back = tag.count - 1
+                    while back > 0 && Self.isSpace(tag[back]) { back -= 1 }
+                    if back >= 0 && tag[back] == UInt8(ascii: "=") { state = .startTag(quote: byte) }
+                }
+                tag.append(byte)
+            }
+        case .rawText(let matched):
+            // "</style" has "<" only at its start, so after a mismatch only a "<" can begin the next match.
+            if Self.lowercase(byte) == rawTextEnd[matched] {
+                if matched + 1 == rawTextEnd.count {
+                    rawTextEnd = []
+                    state = .untilGreaterThan  // the rest of the end tag
+                } else {
+                    state = .rawText(matched: matched + 1)
+                }
+            } else {
+                state = .rawText(matched: byte == Self.lessThan ? 1 : 0)
             }
         }
-    }
-
-    /// The `>` that ends a start tag, skipping quoted attribute values.
-    private static func tagEnd(in bytes: [UInt8], from start: Int) -> Int? {
-        var quote: UInt8?
-        var index = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            if let open = quote {
-                if byte == open { quote = nil }
-            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                // A quote opens a value only right after "=" (with optional spaces), as in an attribute.
-                var back = index - 1
-                while back > start && isSpace(bytes[back]) { back -= 1 }
-                if back >= start && bytes[back] == UInt8(ascii: "=") { quote = byte }
-            } else if byte == greaterThan {
-                return index
-            }
-            index += 1
-        }
-        return nil
     }
 
     /// Reads one start tag (the bytes between `<` and `>`) and records it when it is a message element.
@@ -238,24 +261,6 @@ struct TranscriptScanner {
         }
     }
 
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int, ignoringCase: Bool = false) -> Int? {
-        guard !needle.isEmpty, bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-        var index = start
-        while index <= bytes.count - needle.count {
-            var matches = true
-            for offset in 0..<needle.count {
-                let byte = ignoringCase ? lowercase(bytes[index + offset]) : bytes[index + offset]
-                if byte != needle[offset] {
-                    matches = false
-                    break
-                }
-            }
-            if matches { return index }
-            index += 1
-        }
-        return nil
-    }
-
     private static func isLetter(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
@@ -281,7 +286,7 @@ private struct UTF8Validator {
     private var nextLow: UInt8 = 0x80
     private var nextHigh: UInt8 = 0xBF
 
-    mutating func feed(_ chunk: Data) {
+    mutating func feed(_ chunk: some Collection<UInt8>) {
         guard isValid else { return }
         for byte in chunk {
             if remaining > 0 {

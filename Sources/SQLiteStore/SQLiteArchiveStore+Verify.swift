@@ -106,7 +106,11 @@ private struct LedgerVerification {
         try db.execute(sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_fts_entries USING fts5vocab(main, message_fts, instance)")
         let statement = try db.makeStatement(sql: "SELECT term, doc, col, offset FROM temp.message_fts_entries")
         let handle = statement.sqliteStatement
-        var sums: [Int64: UInt64] = [:]
+        // Row ids are dense from 1: sums by position, not in a dictionary (this loop runs once per token of the archive);
+        // a document id outside them (no message has it) goes to `stray`. An empty sum stands for "no entries".
+        let highest = Int(try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM message") ?? 0)
+        var dense = [UInt64](repeating: 0, count: highest + 1)
+        var stray: [Int64: UInt64] = [:]
         var lastTerm: [UInt8] = []
         var lastValue: UInt64?
         // Read with the C API: this loop runs once per token of the whole archive, and GRDB's rows cost more than
@@ -127,9 +131,15 @@ private struct LedgerVerification {
                 : columnName.count == 2 ? 1 : columnName.count == 3 && columnName[0] == UInt8(ascii: "w") ? 2 : 3
             let position = Int(sqlite3_column_int64(handle, 3))
             // A token that is no hash cannot come from ChatLedger: it lands in a column no message expects.
-            sums[document, default: 0] &+= digest.entry(document: document, column: lastValue == nil ? 3 : column,
-                                                        position: position, token: lastValue ?? 0)
+            let entry = digest.entry(document: document, column: lastValue == nil ? 3 : column, position: position, token: lastValue ?? 0)
+            if document > 0 && document <= Int64(highest) {
+                dense[Int(document)] &+= entry
+            } else {
+                stray[document, default: 0] &+= entry
+            }
         }
+        var sums = stray
+        for (document, sum) in dense.enumerated() where sum != 0 { sums[Int64(document)] = sum }
         return sums
     }
 

@@ -191,6 +191,49 @@ private struct PackageFixture {
         return target
     }
 
+    /// The package's bytes with `change` applied, in a new file.
+    func rewritten(_ name: String, _ change: (inout ZIPBytes) throws -> Void) throws -> URL {
+        var zip = try ZIPBytes(url)
+        try change(&zip)
+        let target = directory.appendingPathComponent("\(name).zip")
+        try Data(zip.bytes).write(to: target)
+        return target
+    }
+
+    /// ZIP layouts other than the writer's, each with the failure both verifiers must report in check 3.
+    static let layoutVariants: [(name: String, failure: String, change: @Sendable (inout ZIPBytes) throws -> Void)] = [
+        // A hidden index.html between the last entry and the central directory: a reader that walks the local headers
+        // (Java's ZipInputStream, many streaming unzippers) shows it; the central directory does not list it.
+        ("smuggled-entry", "the central directory does not begin where the last entry ends: the ZIP holds hidden or overlapping data there", { zip in
+            zip.insertBeforeCentralDirectory(ZIPBytes.localEntry("index.html", Array("<!doctype html><h1>FORGED TRANSCRIPT</h1>".utf8)))
+        }),
+        // A one-file ZIP in front: readers disagree on which ZIP they see (Python's zipfile shifts every offset by the
+        // prefix and reads the package, ZIPFoundation's reader does not).
+        ("prefix-polyglot", "the ZIP does not begin with its first entry 'messages/0.json': other data comes before it", { zip in
+            zip.bytes = ZIPBytes.oneFileZIP("index.html", Array("<h1>FORGED</h1>".utf8)) + zip.bytes
+        }),
+        // The local header names another file than the central directory (same length, so nothing moves).
+        ("local-name", "the local header of 'README.txt' gives another name than the central directory", { zip in
+            let header = try zip.offsets(of: "README.txt").localHeader
+            zip.bytes.replaceSubrange((header + 30)..<(header + 40), with: Array("../../x.sh".utf8))
+        }),
+        ("zip-comment", "the ZIP does not end with its end-of-central-directory record: a comment or other data follows it", { zip in
+            zip.put(5, 2, at: zip.bytes.count - 2)
+            zip.bytes += Array("hello".utf8)
+        }),
+        ("data-descriptor-flag", "'README.txt' carries ZIP flags an evidence package does not use (encryption, a data descriptor or others)", { zip in
+            let (record, header) = try zip.offsets(of: "README.txt")
+            zip.bytes[record + 8] |= 8
+            zip.bytes[header + 6] |= 8
+        }),
+        ("local-crc", "the local header of 'index.html' does not repeat the central directory's flags, compression method, CRC-32 and sizes", { zip in
+            zip.bytes[try zip.offsets(of: "index.html").localHeader + 14] ^= 1
+        }),
+        ("symlink", "'verify.py' has fields ChatLedger's writer does not write (ZIP64 fields, an extra field, a comment, a disk number, or a file type other than a plain file)", { zip in
+            zip.put(0o120777 << 16, 4, at: try zip.offsets(of: "verify.py").record + 38)
+        }),
+    ]
+
     static func resign(_ items: inout [ZIPItem], with signer: Curve25519.Signing.PrivateKey) throws {
         let manifestBytes = try #require(items.first { $0.path == EvidenceFormat.manifestPath }?.bytes)
         var manifest = try JSONDecoder().decode(EvidenceManifest.self, from: Data(manifestBytes))
@@ -221,6 +264,60 @@ extension [ZIPItem] {
             #expect(text.contains(old), "\(path) does not contain \(old)")
             bytes = [UInt8](text.replacingOccurrences(of: old, with: new).utf8)
         }
+    }
+}
+
+/// A written package's bytes, edited below the level of entries: layouts ZIPFoundation never writes, as an attacker
+/// would make them by hand.
+private struct ZIPBytes {
+    var bytes: [UInt8]
+
+    init(_ url: URL) throws { bytes = [UInt8](try Data(contentsOf: url)) }
+
+    private func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+    private func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+
+    /// Where the end-of-central-directory record starts (the writer adds no comment) and where the central directory does.
+    private var endRecord: Int { bytes.count - 22 }
+    private var centralDirectory: Int { u32(endRecord + 16) }
+
+    /// The central-directory record and local header of the entry `name`.
+    func offsets(of name: String) throws -> (record: Int, localHeader: Int) {
+        var at = centralDirectory
+        while at < endRecord {
+            let nameLength = u16(at + 28)
+            if bytes[(at + 46)..<(at + 46 + nameLength)].elementsEqual(name.utf8) { return (at, u32(at + 42)) }
+            at += 46 + nameLength + u16(at + 30) + u16(at + 32)
+        }
+        throw EvidenceError("no entry \(name)")
+    }
+
+    /// A stored entry's local header and data, as a hand-made ZIP has it.
+    static func localEntry(_ name: String, _ content: [UInt8]) -> [UInt8] {
+        le(0x0403_4b50, 4) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(Int(Data(content).crc32(checksum: 0)), 4)
+            + le(content.count, 4) + le(content.count, 4) + le(name.utf8.count, 2) + le(0, 2) + Array(name.utf8) + content
+    }
+
+    /// A whole one-file ZIP holding `content` as `name`.
+    static func oneFileZIP(_ name: String, _ content: [UInt8]) -> [UInt8] {
+        let local = localEntry(name, content)
+        let record = le(0x0201_4b50, 4) + le(20, 2) + le(20, 2) + Array(local[6..<28]) + le(0, 2) + le(0, 2) + le(0, 2)
+            + le(0, 4) + le(0, 4) + Array(name.utf8)
+        return local + record + le(0x0605_4b50, 4) + le(0, 4) + le(1, 2) + le(1, 2) + le(record.count, 4)
+            + le(local.count, 4) + le(0, 2)
+    }
+
+    /// Puts bytes between the last entry and the central directory, and moves the end record's offset past them.
+    mutating func insertBeforeCentralDirectory(_ inserted: [UInt8]) {
+        let start = centralDirectory
+        bytes.insert(contentsOf: inserted, at: start)
+        put(start + inserted.count, 4, at: endRecord + 16)
+    }
+
+    mutating func put(_ value: Int, _ width: Int, at: Int) { bytes.replaceSubrange(at..<(at + width), with: Self.le(value, width)) }
+
+    private static func le(_ value: Int, _ width: Int) -> [UInt8] {
+        (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
     }
 }
 
@@ -423,6 +520,24 @@ private enum PythonVerifier {
         #expect(fixture.verify(unsafe).failedCheck == .files)
     }
 
+    @Test func aZIPLaidOutOtherwiseThanTheWriterLaysItOutFailsTheFilesCheck() throws {
+        let fixture = try PackageFixture.make()
+        defer { fixture.remove() }
+        for variant in PackageFixture.layoutVariants {
+            let verdict = fixture.verify(try fixture.rewritten(variant.name, variant.change))
+            #expect(verdict.failure == "check 3 (files match the manifest): " + variant.failure, "\(variant.name)")
+            #expect(verdict.failedCheck == .files, "\(variant.name)")
+        }
+        // Damage a control file's compressed data: it cannot be read, and the check that reads it says so.
+        let damaged = try fixture.rewritten("damaged-checkpoint") { zip in
+            let header = try zip.offsets(of: "checkpoint.json").localHeader
+            zip.bytes[header + 30 + "checkpoint.json".utf8.count] ^= 0xFF
+        }
+        let verdict = fixture.verify(damaged)
+        #expect(verdict.failedCheck == .key)
+        #expect(verdict.failure?.hasPrefix("check 1 (signing key): checkpoint.json cannot be read from the ZIP (") == true)
+    }
+
     // MARK: - Checks 5–7, reached only by someone holding the signing key
 
     @Test func aTruncatedProofFailsTheInclusionCheck() throws {
@@ -594,6 +709,35 @@ private enum PythonVerifier {
         }
     }
 
+    @Test func theScannerLooksAtEachByteAtMostTwiceAndKeepsOnlyAStartTag() {
+        // An unterminated comment, declaration, end tag or raw text, 1 MiB long and fed in 64 KiB chunks: each byte
+        // is looked at once or twice (a search never starts over), and nothing of them is kept, however long.
+        let filler = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        let head = Array("<p class=\"message\" data-leaf=\"1\">x</p>\n".utf8)
+        for opening in ["<!--", "<!doctype ", "</p ", "<style>", "<!-", "< "] {
+            let page = head + Array(opening.utf8) + filler
+            var scanner = TranscriptScanner()
+            var start = 0
+            var kept = 0
+            while start < page.count {
+                scanner.feed(page[start..<min(start + (1 << 16), page.count)])
+                kept = max(kept, scanner.kept)
+                start += 1 << 16
+            }
+            scanner.finish()
+            #expect(scanner.examined <= 2 * page.count, "\(opening)")
+            #expect(kept == 0, "\(opening)")
+            #expect(scanner.messages.map(\.leaf) == ["1"], "\(opening)")
+        }
+        // A start tag is kept until its ">" (its attributes are read then), still looked at once per byte.
+        var scanner = TranscriptScanner()
+        let tag = Array("<p class=\"message\" data-leaf=\"2\" title=\"".utf8) + filler + Array("\">".utf8)
+        scanner.feed(tag)
+        scanner.finish()
+        #expect(scanner.examined == tag.count)
+        #expect(scanner.messages.map(\.leaf) == ["2"])
+    }
+
     // MARK: - Parity with verify.py
 
     // scripts/test.sh installs python3's cryptography package: a missing one fails here rather than skipping the oracle.
@@ -639,10 +783,19 @@ private enum PythonVerifier {
             ("html-comment", key, { try $0.replace("index.html", "<main>", with: "<main><!-- <article class=\"message\" data-leaf=\"0\"> -->") }),
             ("repeated-json-key", key, { try $0.replace("checkpoint.json", "\"origin\"", with: "\"origin\" : \"x\", \"origin\"") }),
             ("signature-not-base64", nil, { try $0.edit("manifest.sig") { $0 = Array("@@@@\n".utf8) } }),
+            // A comment left open at the end is dropped with all it holds, whatever Python's version does in close().
+            ("html-unterminated-comment", key, { try $0.replace("index.html", "</html>", with: "</html><!-- x > <p class=\"message\" data-leaf=\"0\"></p>") }),
+            // A comment ends at "-->" only (Python 3.11 also took "-- >", 3.13.4 and later "--!>").
+            ("html-comment-spaced-end", key, { try $0.replace("index.html", "</main>", with: "<!-- x -- > <p class=\"message\" data-leaf=\"0\"></p> --></main>") }),
+            // 4 MiB of unterminated comment: scanned in one linear pass (ZIPFoundation deflates it to a few KiB).
+            ("html-long-unterminated-comment", key, { items in
+                try items.edit("index.html") { $0 += Array("<!--".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 4 << 20) }
+            }),
             ("not-a-format-name", key, { $0.append(ZIPItem(path: "proofs/04.json", bytes: [])) }),
         ]
         // Only these may pass: the transcript's hash is compared case-insensitively, and a comment is no element.
-        let passing: Set<String> = ["untouched", "html-hash-uppercase", "html-comment"]
+        let passing: Set<String> = ["untouched", "html-hash-uppercase", "html-comment", "html-unterminated-comment",
+                                    "html-comment-spaced-end", "html-long-unterminated-comment"]
         for variant in variants {
             let url = try fixture.tampered(variant.name, resignWith: variant.signer, variant.change)
             let ok = passing.contains(variant.name)
@@ -651,6 +804,12 @@ private enum PythonVerifier {
             if variant.name == "untouched" {
                 try expectSameVerdict(url, key: stranger.publicKey, keyFile: strangerFile, variant.name, ok: false)
             }
+        }
+        // Layouts ZIPFoundation never writes: the same failure sentence from both.
+        for variant in PackageFixture.layoutVariants {
+            let url = try fixture.rewritten(variant.name, variant.change)
+            try expectSameVerdict(url, key: key.publicKey, keyFile: keyFile, variant.name, ok: false)
+            try expectSameVerdict(url, key: nil, keyFile: nil, variant.name, ok: false)
         }
     }
 

@@ -20,7 +20,8 @@ Leaf bytes (all integers big-endian; a "field" is a 4-byte length followed by th
 The seven checks (Package.check_1_key ... check_7_transcript below) run in this order; the first failure stops:
   1. the key: --public-key if given (it must be the key in checkpoint.json), else the package's own key
   2. manifest.sig is that key's signature over the exact bytes of manifest.json
-  3. the ZIP holds exactly the files manifest.json lists, each with the listed SHA-256 and size
+  3. the ZIP is laid out as ChatLedger writes it and holds exactly the files manifest.json lists, each with the
+     listed SHA-256 and size
   4. both checkpoints in checkpoint.json are signed by the key, and the consistency proof links them
   5. each proofs/N.json leads from its leaf, at position N, to the signed root
   6. each leaf's content is in messages/ or media/ byte for byte, and every such file has a leaf
@@ -31,8 +32,8 @@ import base64
 import hashlib
 import json
 import re
+import struct
 import sys
-import zipfile
 import zlib
 from collections import Counter
 from datetime import datetime, timezone
@@ -55,9 +56,6 @@ INDEX = r"(0|[1-9][0-9]*)"  # a leaf index: decimal, no leading zeros
 # Every name an evidence package v1 may contain; anything else is refused in check 3.
 ALLOWED_NAME = re.compile(r"(checkpoint\.json|index\.html|verify\.py|README\.txt|manifest\.json|manifest\.sig"
                           r"|messages/" + INDEX + r"\.json|proofs/" + INDEX + r"\.json|media/[0-9a-f]{64})")
-
-# What reading a damaged ZIP entry can raise (bad CRC, bad compressed data, encrypted entry, ...).
-READ_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error)
 
 class Failed(Exception):
     """A check failed; the text says which file or leaf and why."""
@@ -217,6 +215,263 @@ def decode_leaf(leaf, where):
         fail(f"{where}: the leaf has bytes after its last field")
     return result
 
+# ---- Reading the ZIP.  verify.py reads the package's ZIP itself, with the standard library's struct and zlib, rather
+# than with Python's zipfile module: the Swift verifier reads it the same way, byte for byte, so both see the same
+# entries.  Check 3 then accepts only the layout ChatLedger's writer (the ZIPFoundation library, version 0.9.20)
+# produces: the entries back to back from the first byte, each "local header" (the few bytes in front of an entry's
+# data) repeating what the "central directory" (the index near the end of the file) says about the entry, then the
+# central directory, then the end record with no comment.  A ZIP laid out any other way can show one program files
+# that another program does not see (a program that reads a ZIP front to back uses the local headers, most others
+# use the central directory), so such a ZIP is refused even when every listed file is intact.
+
+LOCAL_HEADER, CENTRAL_HEADER = b"PK\x03\x04", b"PK\x01\x02"
+END_RECORD, ZIP64_END_RECORD, ZIP64_LOCATOR = b"PK\x05\x06", b"PK\x06\x06", b"PK\x06\x07"
+MAX16, MAX32 = 0xFFFF, 0xFFFFFFFF          # a field holding its largest value means "see the ZIP64 record"
+UTF8_NAME_FLAG = 0x0800                    # the only flag ChatLedger's writer sets: names are UTF-8
+CENTRAL_DIRECTORY_LIMIT = 256 << 20
+KEPT_LIMIT = 64 << 20                      # checkpoint.json, the manifest and the proofs are read into memory
+CHUNK = 1 << 16
+
+class Unreadable(Exception):
+    """The file is not a ZIP that can be read at all (exit status 2)."""
+
+class EntryProblem(Exception):
+    """One entry's data cannot be read; the text says why."""
+
+def kept_in_memory(name):
+    return name in ("checkpoint.json", "manifest.json", "manifest.sig") or name.startswith("proofs/")
+
+def fields_as_written(usize, csize, offset):
+    """The size and offset fields ChatLedger's writer puts in an entry's local header and central-directory record:
+    a value that does not fit in 32 bits is written as 0xFFFFFFFF and given in a ZIP64 extra field."""
+    big = usize >= MAX32 or csize >= MAX32
+    sizes = (MAX32, MAX32) if big else (csize, usize)
+    local_extra = struct.pack("<HHQQ", 1, 16, usize, csize) if big else b""
+    values = ([usize, csize] if big else []) + ([offset] if offset >= MAX32 else [])
+    central_extra = struct.pack(f"<HH{len(values)}Q", 1, 8 * len(values), *values) if values else b""
+    return sizes, min(offset, MAX32), local_extra, central_extra
+
+def zip64_values(extra):
+    """The 8-byte values of the first ZIP64 extra field (id 1) in an extra-field block, or None."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        if at + 4 + size > len(extra):
+            return None
+        if kind == 1:
+            return [struct.unpack_from("<Q", extra, at + 4 + 8 * k)[0] for k in range(size // 8)]
+        at += 4 + size
+    return None
+
+class Entry:
+    """One central-directory record: what the index says about an entry."""
+
+    def __init__(self, number, record, name, extra):
+        (_, _, _, self.flags, self.method, _, _, self.crc, self.csize32, self.usize32, _, _, self.comment_length,
+         self.disk, _, self.attributes, self.offset32) = record
+        self.number, self.raw_name, self.extra = number, name, extra
+        self.name = name.decode("utf-8", "replace")
+        self.usize, self.csize, self.offset = self.usize32, self.csize32, self.offset32
+        wide = [field for field in ("usize", "csize", "offset") if getattr(self, field + "32") == MAX32]
+        if wide:                             # the real values are in the ZIP64 extra field, in this order
+            values = zip64_values(extra)
+            if values is None or len(values) < len(wide):
+                raise Unreadable("its central directory is damaged")
+            for field, value in zip(wide, values):
+                setattr(self, field, value)
+
+class PackageZip:
+    """The package file, read as a ZIP: its central directory, its layout, and each entry's bytes."""
+
+    def __init__(self, path):
+        self.file = open(path, "rb")
+        try:
+            self.size = self.file.seek(0, 2)
+            self.read_directory()
+        except Exception:
+            self.file.close()
+            raise
+
+    def close(self):
+        self.file.close()
+
+    def at(self, position, count):
+        """Up to `count` bytes from `position` (fewer at the end of the file)."""
+        if position < 0 or position >= self.size:
+            return b""
+        self.file.seek(position)
+        return self.file.read(count)
+
+    def read_directory(self):
+        # The end record: the last "PK\5\6" that leaves room for its 22 bytes, within a comment's reach of the end.
+        if self.size < 22:
+            raise Unreadable("it is too short to be a ZIP file")
+        start = max(0, self.size - 22 - MAX16)
+        found = self.at(start, self.size - start).rfind(END_RECORD, 0, self.size - start - 18)
+        if found < 0:
+            raise Unreadable("it is not a ZIP file: there is no end-of-central-directory record")
+        self.end = start + found
+        self.end_fields = struct.unpack("<4sHHHHIIH", self.at(self.end, 22))
+        count, cd_size, cd_offset = self.end_fields[4], self.end_fields[5], self.end_fields[6]
+        cd_end, self.zip64 = self.end, None
+        if self.end >= 20 and self.at(self.end - 20, 4) == ZIP64_LOCATOR:
+            locator = struct.unpack("<4sIQI", self.at(self.end - 20, 20))
+            record = self.at(self.end - 76, 56) if self.end >= 76 else b""
+            if len(record) < 56 or record[:4] != ZIP64_END_RECORD:
+                raise Unreadable("its ZIP64 end-of-central-directory record is missing")
+            record = struct.unpack("<4sQHHIIQQQQ", record)
+            self.zip64 = (record, locator)
+            count, cd_size, cd_offset = record[7], record[8], record[9]
+            cd_end = self.end - 76
+        self.count, self.cd_size, self.cd_offset = count, cd_size, cd_offset
+        # The central directory ends where the end records begin.  Where it starts, minus where the end record says
+        # it starts, is how many bytes were put in front of the ZIP (0 in a package as written).
+        self.cd_start = cd_end - cd_size
+        if self.cd_start < 0:
+            raise Unreadable("its central directory does not fit in the file")
+        if cd_size > CENTRAL_DIRECTORY_LIMIT:
+            raise Unreadable("its central directory is larger than 256 MiB")
+        self.shift = self.cd_start - cd_offset
+        directory = self.at(self.cd_start, cd_size)
+        self.entries, self.by_name, at = [], {}, 0
+        while at < len(directory):
+            if directory[at:at + 4] != CENTRAL_HEADER or at + 46 > len(directory):
+                raise Unreadable("its central directory is damaged")
+            record = struct.unpack_from("<4sHHHHHHIIIHHHHHII", directory, at)
+            name_end = at + 46 + record[10]
+            extra_end = name_end + record[11]
+            if extra_end + record[12] > len(directory):
+                raise Unreadable("its central directory is damaged")
+            entry = Entry(len(self.entries) + 1, record, directory[at + 46:name_end], directory[name_end:extra_end])
+            self.entries.append(entry)
+            self.by_name[entry.name] = entry     # when a name repeats, the last entry counts (check 3 refuses it)
+            at = extra_end + record[12]
+        if len(self.entries) != count:
+            raise Unreadable("its central directory is damaged")
+
+    def entry(self, name):
+        return self.by_name.get(name)
+
+    def layout_problem(self):
+        """Check 3's first step: None when the ZIP is laid out exactly as ChatLedger's writer lays it out, else why
+        not."""
+        if self.end != self.size - 22 or self.end_fields[7] != 0:
+            return "the ZIP does not end with its end-of-central-directory record: a comment or other data follows it"
+        if not self.end_records_as_written():
+            return ("the ZIP's end-of-central-directory record is not as ChatLedger writes it (disk numbers, entry "
+                    "counts or ZIP64 records)")
+        position = 0                         # where the next entry must begin: right after the previous one
+        for entry in self.entries:
+            problem, position = self.entry_layout_problem(entry, position)
+            if problem:
+                return problem
+        if position != self.cd_start:
+            return ("the central directory does not begin where the last entry ends: the ZIP holds hidden or "
+                    "overlapping data there")
+        if self.shift != 0:
+            return "the end-of-central-directory record gives a wrong offset for the central directory"
+        return None
+
+    def end_records_as_written(self):
+        _, disk, cd_disk, disk_count, count, cd_size, cd_offset, _ = self.end_fields
+        needs_zip64 = self.count >= MAX16 or self.cd_size >= MAX32 or self.cd_offset >= MAX32
+        if (disk, cd_disk, disk_count) != (0, 0, count) or needs_zip64 != (self.zip64 is not None) or \
+                (count, cd_size, cd_offset) != (min(self.count, MAX16), min(self.cd_size, MAX32),
+                                                min(self.cd_offset, MAX32)):
+            return False
+        if self.zip64:
+            (_, record_size, _, _, disk64, cd_disk64, disk_count64, count64, _, _), locator = self.zip64
+            return (record_size, disk64, cd_disk64, disk_count64) == (44, 0, 0, count64) and \
+                locator[1:] == (0, self.end - 76, 1)
+        return True
+
+    def entry_layout_problem(self, entry, position):
+        """Whether `entry` begins at `position` with a local header that repeats its central-directory record;
+        returns (problem or None, where the entry's data ends)."""
+        name = repr(entry.name)
+        if any(byte >= 0x80 for byte in entry.raw_name):
+            return f"entry {entry.number} of the ZIP has a name that is not plain ASCII", None
+        if entry.flags & ~UTF8_NAME_FLAG:
+            return (f"{name} carries ZIP flags an evidence package does not use (encryption, a data descriptor or "
+                    f"others)"), None
+        if entry.method not in (0, 8):
+            return f"{name} is neither stored nor deflated (compression method {entry.method})", None
+        sizes, offset32, local_extra, central_extra = fields_as_written(entry.usize, entry.csize, entry.offset)
+        plain_file = (entry.attributes >> 16) & 0o170000 in (0, 0o100000) and not entry.attributes & 0x10
+        if (entry.csize32, entry.usize32) != sizes or entry.offset32 != offset32 or entry.extra != central_extra or \
+                entry.comment_length != 0 or entry.disk != 0 or not plain_file:
+            return (f"{name} has fields ChatLedger's writer does not write (ZIP64 fields, an extra field, a "
+                    f"comment, a disk number, or a file type other than a plain file)"), None
+        start = entry.offset + self.shift
+        if start != position:
+            if entry.number == 1:
+                return f"the ZIP does not begin with its first entry {name}: other data comes before it", None
+            return (f"{name} does not begin where the previous entry ends: the ZIP holds hidden or overlapping data "
+                    f"there"), None
+        header = self.at(start, 30)
+        if len(header) < 30 or header[:4] != LOCAL_HEADER:
+            return f"there is no local header where the central directory places {name}", None
+        (_, _, flags, method, _, _, crc, csize32, usize32, name_length,
+         extra_length) = struct.unpack("<4sHHHHHIIIHH", header)
+        if self.at(start + 30, name_length) != entry.raw_name:
+            return f"the local header of {name} gives another name than the central directory", None
+        if (flags, method, crc, (csize32, usize32)) != (entry.flags, entry.method, entry.crc, sizes) or \
+                self.at(start + 30 + name_length, extra_length) != local_extra:
+            return (f"the local header of {name} does not repeat the central directory's flags, compression method, "
+                    f"CRC-32 and sizes"), None
+        end = start + 30 + name_length + extra_length + entry.csize
+        return None, end if end <= self.cd_start else None    # None: it runs into the central directory
+
+    def chunks(self, entry):
+        """Yields the entry's bytes, inflated, and checks them against the central directory (EntryProblem if not)."""
+        if entry.flags & 1 or entry.method not in (0, 8):
+            raise EntryProblem("it is encrypted, or compressed with a method other than deflate")
+        start = entry.offset + self.shift
+        header = self.at(start, 30)
+        if len(header) < 30 or header[:4] != LOCAL_HEADER:
+            raise EntryProblem("the central directory points to no local header")
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        position = start + 30 + name_length + extra_length
+        left = entry.csize
+        if position + left > self.size:
+            raise EntryProblem("its data runs past the end of the file")
+        inflater = zlib.decompressobj(-15) if entry.method == 8 else None
+        produced, crc = 0, 0
+        def output(data):
+            nonlocal produced, crc
+            produced += len(data)
+            if produced > entry.usize:
+                raise EntryProblem("it does not have the size the central directory records")
+            crc = zlib.crc32(data, crc)
+            return data
+        try:
+            while left:
+                piece = self.at(position, min(CHUNK, left))
+                if not piece:                # the file got shorter while it was read
+                    raise EntryProblem("its data runs past the end of the file")
+                position, left = position + len(piece), left - len(piece)
+                if inflater is None:
+                    yield output(piece)
+                    continue
+                if inflater.eof:             # the deflate stream ended before the entry's compressed bytes did
+                    raise EntryProblem("its compressed data is damaged")
+                data = inflater.decompress(piece, CHUNK)
+                while True:
+                    yield output(data)
+                    if len(data) < CHUNK:    # zlib stopped short of the limit: nothing of this piece is pending
+                        break
+                    data = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+                if inflater.unused_data:
+                    raise EntryProblem("its compressed data is damaged")
+            if inflater is not None and not inflater.eof:
+                raise EntryProblem("its compressed data is damaged")
+        except zlib.error:
+            raise EntryProblem("its compressed data is damaged") from None
+        if produced != entry.usize:
+            raise EntryProblem("it does not have the size the central directory records")
+        if crc != entry.crc:
+            raise EntryProblem("its CRC-32 is not the one the central directory records")
+
 class MessageElements(HTMLParser):
     """Collects, from index.html, every element whose class list includes "message", with its data- attributes."""
 
@@ -224,6 +479,12 @@ class MessageElements(HTMLParser):
         super().__init__(convert_charrefs=True)   # attribute values come back with &amp; etc. decoded
         self.found = []      # (line, data-leaf, data-msgid, data-hash)
         self.problem = None
+
+    def parse_comment(self, i, report=True):
+        """A comment runs from "<!--" to the next "-->".  Python versions differ on other endings ("-- >", "--!>");
+        this one rule gives the same verdict on every version, and the Swift verifier's."""
+        end = self.rawdata.find("-->", i + 4)
+        return -1 if end < 0 else end + 3
 
     def handle_starttag(self, tag, attrs):
         values, line = dict(attrs), self.getpos()[0]
@@ -235,8 +496,8 @@ class MessageElements(HTMLParser):
 # ---- The package and its seven checks ------------------------------------------------------------------------
 
 class Package:
-    def __init__(self, zf, given_key):
-        self.zf, self.given_key = zf, given_key
+    def __init__(self, package_zip, given_key):
+        self.zip, self.given_key = package_zip, given_key
         self.key = given_key
         self.verdict = {"ok": False, "failure": None, "messages": None, "media": None, "tree_size": None,
                         "root": None, "checkpoint_time_ms": None,
@@ -244,12 +505,15 @@ class Package:
                         "key_source": "given" if given_key else "package"}
 
     def read(self, name):
-        try:
-            return self.zf.read(name)
-        except KeyError:
+        entry = self.zip.entry(name)
+        if entry is None:
             fail(f"{name} is missing from the package")
-        except READ_ERRORS as error:
-            fail(f"{name} cannot be read from the ZIP ({error})")
+        if kept_in_memory(name) and entry.usize > KEPT_LIMIT:
+            fail(f"{name} cannot be read from the ZIP (larger than 64 MiB)")
+        try:
+            return b"".join(self.zip.chunks(entry))
+        except EntryProblem as problem:
+            fail(f"{name} cannot be read from the ZIP ({problem})")
 
     def check_1_key(self):
         """The key: --public-key when given (it must be the package's key), else the one inside the package."""
@@ -275,10 +539,14 @@ class Package:
             fail(f"manifest.json: format is not {FORMAT}")
 
     def check_3_files(self):
-        """The ZIP holds exactly the files manifest.json lists (plus the manifest and its signature), unchanged."""
+        """The ZIP, laid out as ChatLedger writes it, holds exactly the files manifest.json lists (plus the manifest
+        and its signature), unchanged."""
+        problem = self.zip.layout_problem()
+        if problem:
+            fail(problem)
         names = set()
-        for info in self.zf.infolist():
-            name = info.orig_filename        # the name as stored, before Python's own clean-up
+        for entry in self.zip.entries:
+            name = entry.name
             if name in names:
                 fail(f"the ZIP holds two entries named {name}")
             if not name or ".." in name or name.startswith("/") or "\\" in name or "\0" in name:
@@ -306,17 +574,18 @@ class Package:
                 fail(f"{name} is not a file an evidence package v1 contains")
         self.digests = {}                    # path -> (SHA-256, size) as actually read, reused in check 6
         for path in sorted(listed):
-            digest, size = hashlib.sha256(), 0
+            entry, (sha, size) = self.zip.entry(path), listed[path]
+            if entry.usize != size:          # reading the entry checks that it has the size its record gives
+                fail(f"{path} has {entry.usize} bytes, manifest.json says {size}: it was changed")
+            if kept_in_memory(path) and size > KEPT_LIMIT:
+                fail(f"{path} cannot be read from the ZIP (larger than 64 MiB)")
+            digest = hashlib.sha256()
             try:
-                with self.zf.open(path) as stream:
-                    for chunk in iter(lambda: stream.read(1 << 20), b""):
-                        digest.update(chunk)
-                        size += len(chunk)
-            except READ_ERRORS as error:
-                fail(f"{path} cannot be read from the ZIP ({error})")
-            if size != listed[path][1]:
-                fail(f"{path} has {size} bytes, manifest.json says {listed[path][1]}: it was changed")
-            if digest.digest() != listed[path][0]:
+                for chunk in self.zip.chunks(entry):
+                    digest.update(chunk)
+            except EntryProblem as problem:
+                fail(f"{path} cannot be read from the ZIP ({problem})")
+            if digest.digest() != sha:
                 fail(f"{path} does not have the SHA-256 that manifest.json lists: it was changed")
             self.digests[path] = (digest.digest(), size)
 
@@ -408,8 +677,7 @@ class Package:
         except UnicodeDecodeError:
             fail("index.html is not UTF-8 text")
         parser = MessageElements()
-        parser.feed(page)
-        parser.close()
+        parser.feed(page)                    # no close(): a tag or comment left open at the end is dropped
         if parser.problem:
             fail(parser.problem)
         counts = Counter(leaf for _, leaf, _, _ in parser.found)
@@ -452,14 +720,16 @@ def main(argv=None):
         if args.public_key:
             with open(args.public_key, "rb") as file:
                 given_key = load_key(file.read(), args.public_key)
-        zf = zipfile.ZipFile(args.package)
-    except (OSError, ValueError, zipfile.BadZipFile, Failed) as error:
+        package_zip = PackageZip(args.package)
+    except (OSError, ValueError, Unreadable, Failed) as error:
         print(f"verify.py: cannot use {args.public_key if isinstance(error, Failed) else args.package}: {error}",
               file=sys.stderr)
         return 2
-    with zf:
-        package = Package(zf, given_key)
+    try:
+        package = Package(package_zip, given_key)
         passed = package.run()
+    finally:
+        package_zip.close()
     verdict = package.verdict
     if args.json:
         print(json.dumps(verdict))
