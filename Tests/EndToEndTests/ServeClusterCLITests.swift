@@ -82,7 +82,8 @@ struct ServeClusterCLITests {
     func startAnswering(_ name: String, data: String, database: String, pulling: Bool = true) async throws -> Node {
         for _ in 0..<3 {
             let node = try Self.start(name, data: data, database: database, pulling: pulling)
-            try await waitFor("\(name) to answer or exit") {
+            // Generous: the whole suite starts at once on two cores, and a first start also migrates the database.
+            try await waitFor("\(name) to answer or exit", timeout: 180) {
                 guard node.process.isRunning else { return true }
                 return try await request(node, "/healthz").0 == 200
             }
